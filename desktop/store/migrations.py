@@ -1,0 +1,168 @@
+"""Named, transactional schema migrations.
+
+Each migration runs in its own transaction together with the row that records it, so a
+power cut leaves the file either before or after a migration, never half-way. Migrations
+are history: never edit one that has shipped; add a new one. A file that records a
+migration this program does not know was written by a newer program and is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlcipher3
+import sqlite_utils
+
+from desktop.store.errors import StoreTooNewError, mapped_db_errors
+
+SYNC_COLUMNS = (
+    "id TEXT PRIMARY KEY, rev TEXT NOT NULL, origin TEXT NOT NULL, "
+    "deleted INTEGER NOT NULL DEFAULT 0, updated_by TEXT"
+)
+MUTABLE_COLUMNS = SYNC_COLUMNS + ", field_revs TEXT NOT NULL DEFAULT '{}'"
+EVENT_COLUMNS = SYNC_COLUMNS + ", supersedes TEXT"
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[sqlcipher3.Connection], None]
+
+
+def _m0001_base(conn: sqlcipher3.Connection) -> None:
+    statements = [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL, role TEXT NOT NULL, areas TEXT NOT NULL DEFAULT '[]',
+            language TEXT NOT NULL DEFAULT 'zh_Hans_CN', created_at TEXT NOT NULL,
+            removed_at TEXT)""",
+        """CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL, rev TEXT NOT NULL, fields TEXT NOT NULL,
+            deleted INTEGER NOT NULL, urgent INTEGER NOT NULL DEFAULT 0, batch_id TEXT)""",
+        "CREATE INDEX outbox_row ON outbox(table_name, row_id)",
+        """CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id TEXT,
+            action TEXT NOT NULL, table_name TEXT, row_id TEXT, rev TEXT, detail TEXT,
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""",
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
+        f"""CREATE TABLE persons ({MUTABLE_COLUMNS}, kind TEXT NOT NULL, name_zh TEXT,
+            name_mn TEXT, name_latin TEXT, sex TEXT, birth_date TEXT, resident_id TEXT,
+            ethnicity TEXT, occupation TEXT, phone TEXT, address TEXT, area_code TEXT,
+            husband_name TEXT, husband_phone TEXT, blood_group TEXT, rh TEXT, mother_id TEXT,
+            birth_cert_no TEXT, status TEXT NOT NULL DEFAULT 'active', status_reason TEXT,
+            notes TEXT)""",
+        "CREATE INDEX persons_area ON persons(area_code, kind)",
+        "CREATE INDEX persons_mother ON persons(mother_id)",
+        "CREATE INDEX persons_resident_id ON persons(resident_id)",
+        f"""CREATE TABLE pregnancies ({MUTABLE_COLUMNS}, person_id TEXT NOT NULL,
+            area_code TEXT, registered_on TEXT, lmp TEXT, edd TEXT, edd_method TEXT,
+            us_date TEXT, us_ga_days INTEGER, gravidity INTEGER, parity INTEGER,
+            history TEXT, handbook_no TEXT, status TEXT NOT NULL DEFAULT 'ongoing',
+            ended_on TEXT, end_reason TEXT, risk_colour TEXT, risk_colours TEXT)""",
+        "CREATE INDEX pregnancies_person ON pregnancies(person_id)",
+        "CREATE INDEX pregnancies_status ON pregnancies(status, edd)",
+        f"""CREATE TABLE cases ({MUTABLE_COLUMNS}, person_id TEXT NOT NULL,
+            pregnancy_id TEXT, colour TEXT NOT NULL, status TEXT NOT NULL,
+            responsible_user TEXT, referral_level TEXT, plan TEXT, opened_on TEXT,
+            reported_on TEXT, next_followup TEXT, closed_on TEXT, outcome TEXT)""",
+        "CREATE INDEX cases_person ON cases(person_id)",
+        "CREATE INDEX cases_status ON cases(status, next_followup)",
+        f"""CREATE TABLE prenatal_visits ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            pregnancy_id TEXT NOT NULL, visit_date TEXT NOT NULL, visit_no INTEGER,
+            ga_days INTEGER, weight_kg REAL, sbp INTEGER, dbp INTEGER, fundal_cm REAL,
+            abdominal_cm REAL, fhr INTEGER, hb_g_l REAL, urine_protein TEXT,
+            glucose_mmol_l REAL, tests TEXT, symptoms TEXT, danger_signs TEXT, advice TEXT,
+            next_date TEXT)""",
+        "CREATE INDEX prenatal_visits_pregnancy ON prenatal_visits(pregnancy_id, visit_date)",
+        f"""CREATE TABLE risk_assessments ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            pregnancy_id TEXT, assessed_on TEXT NOT NULL, colour TEXT NOT NULL,
+            colours TEXT NOT NULL, reasons TEXT NOT NULL, facts TEXT, confirmed_by TEXT)""",
+        "CREATE INDEX risk_assessments_pregnancy ON risk_assessments(pregnancy_id)",
+        f"""CREATE TABLE case_followups ({EVENT_COLUMNS}, case_id TEXT NOT NULL,
+            person_id TEXT NOT NULL, followup_date TEXT NOT NULL, status TEXT, notes TEXT,
+            next_date TEXT)""",
+        "CREATE INDEX case_followups_case ON case_followups(case_id)",
+        f"""CREATE TABLE deliveries ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            pregnancy_id TEXT NOT NULL, delivery_date TEXT NOT NULL, place TEXT,
+            place_level TEXT, mode TEXT, ga_days INTEGER, outcome TEXT, complications TEXT,
+            blood_loss_ml INTEGER, babies INTEGER, discharge_date TEXT)""",
+        "CREATE INDEX deliveries_pregnancy ON deliveries(pregnancy_id)",
+        f"""CREATE TABLE postpartum_visits ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            pregnancy_id TEXT NOT NULL, kind TEXT NOT NULL, visit_date TEXT NOT NULL,
+            sbp INTEGER, dbp INTEGER, findings TEXT, classification TEXT, disposal TEXT)""",
+        "CREATE INDEX postpartum_visits_pregnancy ON postpartum_visits(pregnancy_id)",
+        f"""CREATE TABLE child_visits ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            kind TEXT NOT NULL, visit_date TEXT NOT NULL, age_days INTEGER, weight_kg REAL,
+            length_cm REAL, lying INTEGER, head_cm REAL, hb_g_l REAL, feeding TEXT,
+            findings TEXT)""",
+        "CREATE INDEX child_visits_person ON child_visits(person_id, visit_date)",
+        f"""CREATE TABLE vaccinations ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            vaccine TEXT NOT NULL, dose INTEGER NOT NULL, given_on TEXT NOT NULL,
+            batch_no TEXT, site TEXT)""",
+        "CREATE INDEX vaccinations_person ON vaccinations(person_id)",
+        f"""CREATE TABLE case_reports ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            kind TEXT NOT NULL, event_date TEXT NOT NULL, details TEXT)""",
+        f"""CREATE TABLE worklist_outcomes ({EVENT_COLUMNS}, person_id TEXT NOT NULL,
+            item TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT, recorded_on TEXT NOT NULL)""",
+        "CREATE INDEX worklist_outcomes_person ON worklist_outcomes(person_id)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
+def _m0002_search_keys(conn: sqlcipher3.Connection) -> None:
+    # Our own normalised key index (design §7): FTS5 does not split Chinese and trigram
+    # needs three characters, while most given names have one or two.
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.create_table("search_keys", {"key": str, "person_id": str, "kind": str},
+                    pk=("key", "person_id"), not_null={"key", "person_id"})
+    db.execute("CREATE INDEX search_keys_person ON search_keys(person_id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_base", _m0001_base),
+    Migration("0002_search_keys", _m0002_search_keys),
+)
+LATEST = len(MIGRATIONS)
+
+
+def applied(conn: sqlcipher3.Connection) -> list[str]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_migrations'").fetchone()
+    if not exists:
+        return []
+    return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def pending(conn: sqlcipher3.Connection, target: int = LATEST) -> list[Migration]:
+    """The migrations still to run; StoreTooNewError if the file is newer than us."""
+    with mapped_db_errors():
+        done = applied(conn)
+    known = [m.name for m in MIGRATIONS]
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise StoreTooNewError(unknown[0], version=unknown[-1])
+    return [m for m in MIGRATIONS[:target] if m.name not in done]
+
+
+def migrate(conn: sqlcipher3.Connection, target: int = LATEST) -> list[str]:
+    """Apply every pending migration up to *target*, each in one transaction."""
+    names = []
+    with mapped_db_errors():
+        conn.execute("""CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY,
+                        applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)""")
+        for migration in pending(conn, target):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                migration.apply(conn)
+                conn.execute("INSERT INTO _migrations(name) VALUES (?)", (migration.name,))
+                conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(migration) + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            names.append(migration.name)
+    return names

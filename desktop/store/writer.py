@@ -1,0 +1,175 @@
+"""The one write path (design §2, §3): rows, outbox and audit in one transaction.
+
+    with store.transaction() as tx:
+        person = tx.save("persons", {"kind": "woman", "name_zh": "王丽"})
+
+Every change gets a fresh HLC rev; mutable rows record the rev of each field they change;
+event rows can only be inserted (a correction supersedes) or tombstoned. When the block
+ends without an exception the outbox and audit entries are appended and the transaction
+commits; on any exception everything rolls back and nothing was written.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlcipher3
+
+from desktop.domain import hlc
+from desktop.store import audit, outbox
+from desktop.store.audit import AuditEntry
+from desktop.store.errors import RecordError
+from desktop.store.outbox import Change
+from desktop.store.records import clean_text, new_id, now_ms, utc_now_iso
+from desktop.store.schema import EVENT, SYSTEM_COLUMNS, spec
+
+
+def read_meta(conn: sqlcipher3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def write_meta(conn: sqlcipher3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                 " SET value = excluded.value", (key, value))
+
+
+_columns_cache: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def table_columns(conn: sqlcipher3.Connection, table: str) -> frozenset[str]:
+    key = (id(conn), table)
+    cols = _columns_cache.get(key)
+    if cols is None:
+        cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+        _columns_cache[key] = cols
+    return cols
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return int(value)
+    return clean_text(value)
+
+
+class Transaction:
+    """A write transaction on one connection; use through Store.transaction()."""
+
+    def __init__(self, conn: sqlcipher3.Connection, device_id: str, user_id: str | None,
+                 clock_ms=now_ms) -> None:
+        self.conn = conn
+        self.device_id = device_id
+        self.user_id = user_id
+        self._clock_ms = clock_ms
+        self._changes: list[Change] = []
+        self._audit: list[AuditEntry] = []
+        self._hlc = hlc.ZERO
+
+    # -- lifecycle ------------------------------------------------------------------
+    def __enter__(self) -> Transaction:
+        self.conn.execute("BEGIN IMMEDIATE")
+        # Read inside the write lock so two connections never hand out the same rev.
+        last = read_meta(self.conn, "hlc")
+        self._hlc = hlc.parse(last) if last else hlc.ZERO
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.conn.execute("ROLLBACK")
+            return
+        try:
+            if self._changes:
+                outbox.append(self.conn, self._changes)
+                write_meta(self.conn, "hlc", str(self._hlc))
+            if self._audit:
+                audit.append(self.conn, self._audit)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def changes(self) -> list[Change]:
+        return list(self._changes)
+
+    def next_rev(self) -> str:
+        self._hlc = hlc.tick(self._hlc, self._clock_ms(), self.device_id)
+        return str(self._hlc)
+
+    def note(self, action: str, table: str | None = None, row_id: str | None = None,
+             detail: str | None = None) -> None:
+        """Add an audit entry (no data values) that commits with this transaction."""
+        self._audit.append(AuditEntry(utc_now_iso(), self.user_id, action, table, row_id,
+                                      None, detail))
+
+    # -- writes ---------------------------------------------------------------------
+    def save(self, table: str, fields: dict[str, Any], id: str | None = None) -> dict[str, Any]:
+        """Insert a row (no *id*, or an id not yet present) or change a mutable one.
+
+        Returns the row's id and rev and the fields that changed. Unknown fields and the
+        system columns raise RecordError; changing an event row raises RecordError.
+        """
+        table_spec = spec(table)
+        cols = table_columns(self.conn, table)
+        bad = [f for f in fields if f not in cols or f in SYSTEM_COLUMNS]
+        if bad:
+            raise RecordError(f"{table}: fields not allowed: {', '.join(sorted(bad))}")
+        values = {k: _stored(v) for k, v in fields.items()}
+        existing = None
+        if id is not None:
+            existing = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (id,)).fetchone()
+        if existing is None:
+            return self._insert(table, table_spec.kind, table_spec.urgent, values, id or new_id())
+        if table_spec.kind == EVENT:
+            raise RecordError(f"{table} rows are immutable events: supersede, do not edit")
+        names = [d[0] for d in self.conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        old = dict(zip(names, existing, strict=True))
+        changed = {k: v for k, v in values.items() if old.get(k) != v}
+        if not changed:
+            return {"id": id, "rev": old["rev"], "changed": {}}
+        rev = self.next_rev()
+        field_revs = json.loads(old["field_revs"] or "{}")
+        field_revs.update({k: rev for k in changed})
+        assignments = ", ".join(f"{k} = ?" for k in changed)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments}, rev = ?, updated_by = ?, field_revs = ?"
+            " WHERE id = ?",
+            [*changed.values(), rev, self.user_id, json.dumps(field_revs, sort_keys=True), id])
+        self._record(table, id, rev, changed, table_spec.urgent, "update")
+        return {"id": id, "rev": rev, "changed": changed}
+
+    def _insert(self, table: str, kind: str, urgent: bool, values: dict[str, Any],
+                row_id: str) -> dict[str, Any]:
+        rev = self.next_rev()
+        row = dict(values, id=row_id, rev=rev, origin=self.device_id, updated_by=self.user_id)
+        if kind != EVENT:
+            row["field_revs"] = json.dumps({k: rev for k in values}, sort_keys=True)
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+        self._record(table, row_id, rev, values, urgent, "insert")
+        return {"id": row_id, "rev": rev, "changed": values}
+
+    def delete(self, table: str, id: str) -> dict[str, Any]:
+        """Tombstone a row (deleted = 1); the row stays until it has synced."""
+        table_spec = spec(table)
+        found = self.conn.execute(f"SELECT deleted FROM {table} WHERE id = ?", (id,)).fetchone()
+        if found is None:
+            raise RecordError(f"{table}: no row {id}")
+        if found[0]:
+            return {"id": id, "rev": None, "changed": {}}
+        rev = self.next_rev()
+        self.conn.execute(f"UPDATE {table} SET deleted = 1, rev = ?, updated_by = ? WHERE id = ?",
+                          (rev, self.user_id, id))
+        self._changes.append(Change(table, id, rev, {}, True, table_spec.urgent))
+        self._audit.append(AuditEntry(utc_now_iso(), self.user_id, "delete", table, id, rev))
+        return {"id": id, "rev": rev, "changed": {"deleted": 1}}
+
+    def _record(self, table: str, row_id: str, rev: str, fields: dict[str, Any], urgent: bool,
+                action: str) -> None:
+        self._changes.append(Change(table, row_id, rev, dict(fields), False, urgent))
+        self._audit.append(AuditEntry(utc_now_iso(), self.user_id, action, table, row_id, rev,
+                                      ",".join(sorted(fields))))
