@@ -1,0 +1,74 @@
+"""python -m desktop: parse the arguments and hand over to the window or a command.
+
+Every command prints one clear line in the user's language and exits non-zero on error,
+never a traceback (design §8). Passwords come from EKE_PASSWORD, never from arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from desktop import paths
+from desktop.errors import AppError, UsageError
+from desktop.i18n import _, set_language
+from desktop.i18n.messages import error_text
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and exit 2
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m desktop",
+                     description="Eke: the offline Maternal and Child Health Handbook.")
+    parser.add_argument("--data-dir", help="data folder (default: the user's data folder)")
+    parser.add_argument("--user", default=None,
+                        help="log in as this user with the password in EKE_PASSWORD")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="print start-up timings as JSON when the main window is usable,"
+                             " then quit (benchmarks and smoke tests)")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="create an encrypted store filled with a demo township")
+    demo.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    demo.add_argument("--persons", type=int, default=2000)
+    demo.add_argument("--area", default="150525", help="6-digit county or 9-digit township code")
+    demo.add_argument("--seed", type=int, default=20261124)
+
+    stats = sub.add_parser("stats", help="print live rows per table and pending changes as JSON")
+    stats.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    stats.add_argument("--user", dest="sub_user", default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    set_language(os.environ.get("EKE_LANGUAGE", "zh_Hans_CN"))
+    try:
+        args = build_parser().parse_args(argv)
+        data_dir = getattr(args, "sub_data_dir", None) or args.data_dir
+        if args.command is None:
+            from desktop.ui.app import run  # Qt is imported only for the window
+
+            return run(paths.resolve_data_dir(data_dir), user=args.user,
+                       exit_when_ready=args.exit_when_ready)
+        from desktop.services import commands
+
+        result = commands.run(args.command, paths.resolve_data_dir(data_dir), args)
+        if result is not None:
+            print(json.dumps(result, ensure_ascii=False))
+        return 0
+    except AppError as exc:
+        print(error_text(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Words for the codes that lower layers raise and return (errors, roles)."""
+
+from __future__ import annotations
+
+from desktop.errors import AppError
+from desktop.i18n import N_, _
+
+ERROR_TEXTS = {
+    "error.unexpected": N_("Something went wrong. Nothing was saved by the failed step."),
+    "error.usage": N_("The command was not used correctly: {detail}"),
+    "store.error": N_("The data file could not be used: {detail}"),
+    "store.not_found": N_("There is no Eke data in this folder yet."),
+    "store.exists": N_("This folder already holds Eke data."),
+    "store.wrong_password": N_("The user name or password is not right."),
+    "store.login_throttled": N_("Too many wrong passwords. Please wait {seconds} seconds."),
+    "store.unknown_user": N_("This user cannot open the data any more."),
+    "store.damaged": N_("The data file is damaged. Restore it from a backup."),
+    "store.too_new": N_("This data was written by a newer version of Eke. Please update Eke."),
+    "store.busy": N_("The data is busy in another window. Please try again."),
+    "store.record": N_("The record could not be saved: {detail}"),
+    "store.permission_denied": N_("Your role does not allow this."),
+    "service.password_empty": N_("The password must not be empty."),
+    "service.password_mismatch": N_("The two passwords are not the same."),
+    "service.password_short": N_("The password must have at least {length} characters."),
+    "service.username_invalid": N_("A user name has 2 to 32 letters, digits, dots or dashes."),
+    "service.username_taken": N_("This user name is taken."),
+    "service.area_invalid": N_("Area code {code} is not a {digits}-digit code."),
+    "service.last_admin": N_("The last administrator cannot be removed."),
+    "service.no_password": N_("Set the password in the EKE_PASSWORD environment variable."),
+    "service.demo_persons": N_("The number of persons must be 0 or more."),
+}
+
+ROLE_TEXTS = {
+    "village_doctor": N_("Village doctor"),
+    "mch_worker": N_("Township MCH worker"),
+    "admin": N_("Administrator"),
+}
+
+
+def error_text(exc: BaseException) -> str:
+    """One clear line for *exc* in the current language."""
+    if isinstance(exc, AppError):
+        template = ERROR_TEXTS.get(exc.code, ERROR_TEXTS["error.unexpected"])
+        params = {"detail": exc.detail, **exc.params}
+        try:
+            return _(template, **params)
+        except (KeyError, IndexError):
+            return _(template)
+    return _(ERROR_TEXTS["error.unexpected"])
+
+
+def role_text(role: str) -> str:
+    return _(ROLE_TEXTS.get(role, role))
