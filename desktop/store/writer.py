@@ -153,6 +153,45 @@ class Transaction:
         self._record(table, row_id, rev, values, urgent, "insert")
         return {"id": row_id, "rev": rev, "changed": values}
 
+    def save_many(self, table: str, rows: list[dict[str, Any]],
+                  ids: list[str] | None = None) -> list[str]:
+        """Insert many new rows (bulk import, demo data) with the invariants of save().
+
+        Each row gets its own rev, field_revs (mutable tables), outbox change and audit
+        entry, in order; rows are inserted with executemany per set of fields. *ids* (one
+        per row) lets callers link rows before writing them. Returns the ids. An id that
+        already exists raises; this never updates.
+        """
+        table_spec = spec(table)
+        cols = table_columns(self.conn, table)
+        ids = [new_id() for _ in rows] if ids is None else ids
+        if len(ids) != len(rows):
+            raise RecordError(f"{table}: {len(rows)} rows but {len(ids)} ids")
+        mutable = table_spec.kind != EVENT
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for fields, row_id in zip(rows, ids, strict=True):
+            names = tuple(fields)
+            group = groups.get(names)
+            if group is None:
+                bad = [f for f in names if f not in cols or f in SYSTEM_COLUMNS]
+                if bad:
+                    raise RecordError(f"{table}: fields not allowed: {', '.join(sorted(bad))}")
+                group = groups[names] = []
+            values = {k: _stored(v) for k, v in fields.items()}
+            rev = self.next_rev()
+            params = [*values.values(), row_id, rev, self.device_id, self.user_id]
+            if mutable:
+                params.append(json.dumps({k: rev for k in values}, sort_keys=True))
+            group.append(params)
+            self._record(table, row_id, rev, values, table_spec.urgent, "insert")
+        system = ("id", "rev", "origin", "updated_by") + (("field_revs",) if mutable else ())
+        for names, params_list in groups.items():
+            columns = names + system
+            marks = ", ".join("?" for _ in columns)
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params_list)
+        return ids
+
     def delete(self, table: str, id: str) -> dict[str, Any]:
         """Tombstone a row (deleted = 1); the row stays until it has synced."""
         table_spec = spec(table)
