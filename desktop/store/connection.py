@@ -7,7 +7,12 @@ from pathlib import Path
 
 import sqlcipher3
 
-from desktop.store.errors import StoreDamagedError, mapped_db_errors
+from desktop.store.errors import (
+    StoreBusyError,
+    StoreDamagedError,
+    map_db_error,
+    mapped_db_errors,
+)
 
 DB_FILE = "eke.db"
 CACHE_KIB = 65536  # design §7: with the default 2 MB cache SQLCipher ran ~3x slower
@@ -26,11 +31,13 @@ def open_connection(path: Path, key: bytes, *, check: bool = True) -> sqlcipher3
     try:
         # Raw-key form with a key we made: a passphrase is never interpolated here.
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        conn.execute("PRAGMA temp_store = MEMORY")
         if check:
             _check_key(conn)
+        # Even these pragmas read the schema, i.e. page 1 and the sqlite_master tree, so a
+        # damaged file can fail here as well as in the key check.
         with mapped_db_errors():
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -45,6 +52,11 @@ def _check_key(conn: sqlcipher3.Connection) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
+        mapped = map_db_error(exc)
+        if isinstance(mapped, StoreBusyError):
+            # A lock held by another program is no damage: "restore a backup" would be
+            # the wrong advice and could lose the newest records.
+            raise mapped from exc
         # SQLCipher cannot tell a wrong key from a damaged first page. Our keys come out of
         # AES-GCM key slots, which authenticate them, so a refusal here means damage.
         raise StoreDamagedError(str(exc)) from exc

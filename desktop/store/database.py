@@ -107,12 +107,14 @@ class Store:
             raise WrongPasswordError(username) from None
         store = cls._open(data_dir, data_key, slots)
         try:
-            user = store.user(slot.user_id)
+            with mapped_db_errors():
+                user = store.user(slot.user_id)
             if user is None:
                 # A slot without a live user row: removed elsewhere, or a restored backup.
                 raise UnknownUserError(username)
             throttle.succeeded(username)
-            audit.record(store.conn, user.id, "login")
+            with mapped_db_errors():
+                audit.record(store.conn, user.id, "login")
         except BaseException:
             store.close()
             raise
@@ -123,7 +125,12 @@ class Store:
         slots = cls._slots(data_dir)
         data_key = slots.unlock_recovery(recovery_key)
         store = cls._open(data_dir, data_key, slots)
-        audit.record(store.conn, None, "recovery_unlock")
+        try:
+            with mapped_db_errors():
+                audit.record(store.conn, None, "recovery_unlock")
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @staticmethod
@@ -136,14 +143,18 @@ class Store:
     def _open(cls, data_dir: Path, data_key: bytes, slots: KeySlots) -> Store:
         conn = open_connection(data_dir / DB_FILE, data_key)
         try:
-            todo = migrations.pending(conn)
-            if todo and migrations.applied(conn):
-                backup.make_backup(conn, data_key, backup.backup_dir(data_dir), "migration")
-            migrations.migrate(conn)
+            # Every page read here can meet damage; the caller must only ever see it as
+            # StoreDamagedError, never as sqlcipher3's own exceptions.
+            with mapped_db_errors():
+                todo = migrations.pending(conn)
+                if todo and migrations.applied(conn):
+                    backup.make_backup(conn, data_key, backup.backup_dir(data_dir),
+                                       "migration")
+                migrations.migrate(conn)
+                return cls(data_dir, data_key, conn, slots)
         except BaseException:
             conn.close()
             raise
-        return cls(data_dir, data_key, conn, slots)
 
     # -- working --------------------------------------------------------------------
     def transaction(self, user_id: str | None) -> Transaction:
