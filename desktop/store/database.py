@@ -112,6 +112,11 @@ class Store:
             if user is None:
                 # A slot without a live user row: removed elsewhere, or a restored backup.
                 raise UnknownUserError(username)
+            if user.username != slot.username:
+                # The slot file is only authenticated per user id: a slot copied under
+                # another user's name would otherwise log "admin" in as someone else.
+                throttle.failed(username)
+                raise WrongPasswordError(username)
             throttle.succeeded(username)
             with mapped_db_errors():
                 audit.record(store.conn, user.id, "login")
