@@ -20,7 +20,7 @@ from desktop.store.errors import (
 )
 from desktop.store.keys import KdfParams, KeySlots
 from desktop.store.records import new_id, now_ms, utc_now_iso
-from desktop.store.throttle import LoginThrottle
+from desktop.store.throttle import LoginThrottle, shared_throttle
 from desktop.store.writer import Transaction, read_meta, write_meta
 
 ROLES = ("village_doctor", "mch_worker", "admin")
@@ -98,7 +98,7 @@ class Store:
                throttle: LoginThrottle | None = None) -> tuple[Store, UserRecord]:
         """Open the store as *username*; counts failures for the growing login delay."""
         slots = cls._slots(data_dir)
-        throttle = throttle or LoginThrottle(data_dir)
+        throttle = throttle or shared_throttle(data_dir)
         throttle.check(username)
         try:
             data_key, slot = slots.unlock(username, password)

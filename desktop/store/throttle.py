@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -75,3 +76,20 @@ class LoginThrottle:
         if counts.pop(username, None) is not None:
             self._save(counts)
         self._not_before.pop(username, None)
+
+
+_shared: dict[Path, LoginThrottle] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_throttle(data_dir: Path) -> LoginThrottle:
+    """The one throttle of *data_dir* in this process, on the real monotonic clock.
+
+    The deadlines live in memory, so every login of one run must go through the same
+    object: a new one starts the full delay afresh, which is right after a restart only.
+    """
+    key = data_dir.resolve()
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = LoginThrottle(key)
+        return _shared[key]
