@@ -1,0 +1,46 @@
+"""Errors of the sync layer. Codes are stable strings; only desktop/i18n turns them into words.
+
+A ProtocolError says what was wrong and where (a path such as ``changes[3].fields``), never
+the offending value: values may be personal data and these errors end up in logs.
+"""
+
+from __future__ import annotations
+
+from desktop.errors import AppError
+
+
+class SyncError(AppError):
+    """Synchronisation with central failed."""
+
+    code = "sync.error"
+
+
+class ProtocolError(SyncError):
+    """A message does not follow sync protocol v1; `code` says how, `path` says where."""
+
+    code = "sync.protocol"
+
+    def __init__(self, code: str, path: str = "") -> None:
+        super().__init__(f"{code} at {path}" if path else code, path=path)
+        self.code = code
+        self.path = path
+
+
+# ProtocolError codes (design §5). Central maps TOO_LARGE to 413, VERSION to 409, the rest to 400.
+BAD_JSON = "sync.protocol.bad_json"
+BAD_ENCODING = "sync.protocol.bad_encoding"
+TOO_LARGE = "sync.protocol.too_large"
+VERSION = "sync.protocol.version"
+MISSING = "sync.protocol.missing"
+UNKNOWN_KEY = "sync.protocol.unknown_key"
+BAD_TYPE = "sync.protocol.bad_type"
+BAD_TABLE = "sync.protocol.bad_table"
+BAD_ID = "sync.protocol.bad_id"
+BAD_REV = "sync.protocol.bad_rev"
+BAD_DEVICE = "sync.protocol.bad_device"
+BAD_FIELD = "sync.protocol.bad_field"
+BAD_VALUE = "sync.protocol.bad_value"
+TOO_LONG = "sync.protocol.too_long"
+BAD_AREA = "sync.protocol.bad_area"
+BAD_CODE = "sync.protocol.bad_code"
+BAD_CURSOR = "sync.protocol.bad_cursor"
