@@ -3,8 +3,13 @@
 Every command prints one clear line in the user's language and exits non-zero on error,
 never a traceback (design §8). Passwords come from EKE_PASSWORD, never from arguments.
 """
+# ruff: noqa: E402 - START is taken before the other imports on purpose
 
 from __future__ import annotations
+
+import time
+
+START = time.perf_counter()  # read by desktop.ui.app to report start-up time (--exit-when-ready)
 
 import argparse
 import json

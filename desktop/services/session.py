@@ -21,6 +21,7 @@ from desktop.services.errors import (
     UsernameTakenError,
 )
 from desktop.store import audit, backup, keys
+from desktop.store.connection import integrity_errors
 from desktop.store.database import ROLES, Store, UserRecord, store_exists
 from desktop.store.errors import PermissionDeniedError
 from desktop.store.keys import KdfParams, KeySlots
@@ -227,6 +228,16 @@ class Session:
             self.user = self.store.user(self.user.id) or self.user
         return Changes(users=True, ids=(self.user.id,))
 
+    def integrity_problems(self) -> list[str]:
+        """Damaged pages and broken structure found by reading the whole file, on a
+        connection of its own (so the GUI's reads are not held up); empty when healthy.
+        Takes about a second per few hundred MB: run it off the GUI thread."""
+        conn = self.store.connect()
+        try:
+            return integrity_errors(conn)
+        finally:
+            conn.close()
+
     # -- backups ----------------------------------------------------------------------
     def backup_now(self, target_dir: Path | None = None) -> Path:
         with self._lock:
@@ -251,3 +262,20 @@ def list_backups(data_dir: Path) -> list[backup.BackupInfo]:
 
 def calibrated_kdf() -> KdfParams:
     return keys.calibrate()
+
+
+def versions() -> dict[str, str]:
+    """Versions of Eke and of the libraries below the UI, for Help → About."""
+    import platform
+
+    import sqlcipher3
+
+    from desktop import __version__
+
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    return {"eke": __version__, "python": platform.python_version(),
+            "sqlcipher": str(cipher), "sqlite": sqlcipher3.sqlite_version}

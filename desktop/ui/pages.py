@@ -1,0 +1,53 @@
+"""The pages of the main window's navigation, in order.
+
+Later issues replace a page's factory with the real view; a factory receives the session,
+the KDF parameters for password work (None: calibrate) and the parent widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.i18n import N_
+from desktop.services.session import KdfParams, Session
+
+PageFactory = Callable[[Session, KdfParams | None, QWidget], QWidget]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # an English msgid, translated where shown
+    factory: PageFactory
+
+
+def _coming_soon(key: str, title: str) -> PageFactory:
+    def make(_session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
+        from desktop.ui.views.coming_soon import ComingSoonPage
+
+        return ComingSoonPage(key, title, parent)
+
+    return make
+
+
+def _settings(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.settings import SettingsPage
+
+    return SettingsPage(session, kdf, parent)
+
+
+def _spec(key: str, title: str) -> PageSpec:
+    return PageSpec(key, title, _coming_soon(key, title))
+
+
+PAGES: list[PageSpec] = [
+    _spec("worklist", N_("Worklist")),
+    _spec("women", N_("Women")),
+    _spec("children", N_("Children")),
+    _spec("reports", N_("Reports")),
+    _spec("sync", N_("Sync")),
+    PageSpec("settings", N_("Settings"), _settings),
+]

@@ -1,0 +1,171 @@
+"""Background work for the UI (style.md example 1, after Anki's CollectionOp/QueryOp).
+
+`run_task` runs a callable on a worker thread and calls back on the GUI thread. The
+callable receives a TaskContext to report progress and to see whether the user cancelled;
+it must never touch Qt widgets (they belong to the GUI thread). Callbacks are tied to an
+owner QObject: when the owner is gone (a window closed by the lock), late results are
+dropped instead of reaching deleted widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+
+_pool: QThreadPool | None = None
+
+
+def pool() -> QThreadPool:
+    """The thread pool of all UI background work (separate from Qt's global pool)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(2)
+    return _pool
+
+
+def wait_for_all(msecs: int = 30000) -> bool:
+    """Block until every background task has finished (shutdown and lock)."""
+    return pool().waitForDone(msecs)
+
+
+class Cancelled(Exception):
+    """Raised inside an op (via TaskContext.check) when the user pressed Cancel."""
+
+
+class TaskContext:
+    """Handed to the op on the worker thread: progress reports and the cancel flag."""
+
+    def __init__(self, bridge: _Bridge) -> None:
+        self._bridge = bridge
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        """Stop the op here if the user cancelled."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def report(self, done: int, total: int) -> None:
+        """Tell the GUI how far the op is (*done* of *total* steps)."""
+        _emit(self._bridge.progress, done, total)
+
+
+class _Bridge(QObject):
+    # Lives in the GUI thread, so signals emitted from the worker are queued to it.
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+def _emit(signal: Any, *args: Any) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        pass  # the owner (and with it the bridge) was deleted: nobody is waiting any more
+
+
+class _Runner(QRunnable):
+    def __init__(self, op: Callable[[TaskContext], Any], ctx: TaskContext,
+                 bridge: _Bridge) -> None:
+        super().__init__()
+        self._op = op
+        self._ctx = ctx
+        self._bridge = bridge
+
+    def run(self) -> None:
+        try:
+            result = self._op(self._ctx)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes to the callback
+            _emit(self._bridge.failed, exc)
+        else:
+            _emit(self._bridge.succeeded, result)
+
+
+class Task:
+    """A running op; `cancel()` asks it to stop, `context` is what the op sees."""
+
+    def __init__(self, bridge: _Bridge, ctx: TaskContext) -> None:
+        self._bridge = bridge
+        self.context = ctx
+        self.finished = False
+
+    def cancel(self) -> None:
+        self.context.cancel()
+
+
+def run_task(owner: QObject, op: Callable[[TaskContext], T],
+             on_success: Callable[[T], None],
+             on_failure: Callable[[BaseException], None] | None = None, *,
+             progress_label: str | None = None,
+             on_progress: Callable[[int, int], None] | None = None) -> Task:
+    """Run *op* off the GUI thread; call *on_success*(result) or *on_failure*(exc) on it.
+
+    Without *on_failure* the error is shown by desktop.ui.errors. With *progress_label* a
+    modal progress dialog shows (done, total) reports and its Cancel sets the cancel flag.
+    A failure that is a Cancelled exception calls neither callback.
+    """
+    bridge = _Bridge(owner)
+    ctx = TaskContext(bridge)
+    task = Task(bridge, ctx)
+    dialog = _progress_dialog(owner, progress_label, task) if progress_label else None
+
+    def finish() -> None:
+        task.finished = True
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
+        bridge.deleteLater()
+
+    def succeeded(result: Any) -> None:
+        finish()
+        on_success(result)
+
+    def failed(exc: BaseException) -> None:
+        finish()
+        if isinstance(exc, Cancelled):
+            return
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            from desktop.ui.errors import show_error
+
+            show_error(owner if isinstance(owner, QWidget) else None, exc)
+
+    def progressed(done: int, total: int) -> None:
+        if dialog is not None:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    bridge.succeeded.connect(succeeded)
+    bridge.failed.connect(failed)
+    bridge.progress.connect(progressed)
+    pool().start(_Runner(op, ctx, bridge))
+    return task
+
+
+def _progress_dialog(owner: QObject, label: str, task: Task) -> QProgressDialog:
+    from desktop.i18n import _
+
+    parent = owner if isinstance(owner, QWidget) else None
+    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    dialog.setObjectName("task_progress")
+    dialog.setMinimumDuration(300)  # quick ops finish before a dialog flickers up
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(task.cancel)
+    return dialog
