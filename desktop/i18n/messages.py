@@ -28,6 +28,7 @@ ERROR_TEXTS = {
     "service.last_admin": N_("The last administrator cannot be removed."),
     "service.no_password": N_("Set the password in the EKE_PASSWORD environment variable."),
     "service.demo_persons": N_("The number of persons must be 0 or more."),
+    "service.demo_area": N_("Area {code} is not a 6-digit county code or a 9-digit township code."),
 }
 
 ROLE_TEXTS = {

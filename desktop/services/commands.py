@@ -1,0 +1,96 @@
+"""Commands that run without a window (python -m desktop demo | stats).
+
+Each returns the JSON-able result that __main__ prints, or raises an AppError that
+__main__ turns into one line. Passwords come from EKE_PASSWORD only (design §8).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from argparse import Namespace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from desktop.errors import UsageError
+from desktop.services.errors import NoPasswordError
+from desktop.store.errors import mapped_db_errors
+from desktop.store.keys import KdfParams
+
+KDF_ENV = "EKE_KDF"  # "floor": the weakest allowed Argon2id (tests and CI), else calibrated
+
+
+def password_from_env() -> str:
+    password = os.environ.get("EKE_PASSWORD", "")
+    if not password:
+        raise NoPasswordError()
+    return password
+
+
+def kdf_from_env() -> KdfParams | None:
+    """KdfParams.floor() when EKE_KDF=floor, else None (calibrate on this machine)."""
+    return KdfParams.floor() if os.environ.get(KDF_ENV, "").lower() == "floor" else None
+
+
+def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
+    """Run *command* on the store in *data_dir*; returns what to print as JSON."""
+    _quiet_sqlcipher_log()
+    with mapped_db_errors():
+        if command == "demo":
+            return demo(data_dir, args)
+        if command == "stats":
+            return stats(data_dir, getattr(args, "sub_user", None) or args.user or "admin")
+    raise UsageError(f"unknown command {command}")
+
+
+def _quiet_sqlcipher_log() -> None:
+    # SQLCipher writes its own "ERROR CORE ... hmac check failed" lines to stderr on a
+    # damaged page; a command must print exactly one line. The level is process-wide.
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+
+
+def demo(data_dir: Path, args: Namespace) -> dict[str, Any]:
+    from desktop.services.demo import create_demo
+
+    password = password_from_env()
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = create_demo(data_dir, persons=args.persons, password=password,
+                         area=args.area, seed=args.seed, today=date.today(),
+                         kdf=kdf_from_env(), progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    return {"persons": result.persons, "rows": result.rows,
+            "township": {"code": result.township_code, "name": result.township_name},
+            "villages": len(result.village_codes), "seconds": result.seconds,
+            "login": f"python -m desktop --data-dir {data_dir} --user admin"
+                     " (password: the EKE_PASSWORD used here)"}
+
+
+def stats(data_dir: Path, username: str) -> dict[str, Any]:
+    from desktop.services.session import Session
+    from desktop.store.schema import TABLES
+
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        conn = session.store.conn
+        out: dict[str, Any] = {}
+        for table in TABLES:
+            out[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0"
+                                      ).fetchone()[0]
+        out["users"] = conn.execute("SELECT count(*) FROM users WHERE removed_at IS NULL"
+                                    ).fetchone()[0]
+        out["outbox_pending"] = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    finally:
+        session.close()
+    return out

@@ -1,0 +1,241 @@
+"""Demo pregnancies: booking, risk colour, prenatal visits, case management, delivery and
+postpartum checks, all dated by the national schedule and never after today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain import demo_data as dd
+from desktop.domain.gestation import corrected_edd
+
+if TYPE_CHECKING:
+    from desktop.services.demo_records import Batch, Generator
+
+COLOURS = [c for c, _ in dd.RISK_COLOURS]
+# Clinical colour weights before age adds its own yellow/orange (age ≥35 is ~8% of women).
+CLINICAL_WEIGHTS = [80.5, 11.0, 3.6, 0.9]
+SEVERITY = {"green": 0, "yellow": 1, "orange": 2, "red": 3}
+NORMAL_FINDINGS = {"breasts": "normal", "lochia": "normal", "uterus": "normal",
+                   "wound": "normal"}
+
+
+def _assess(gen: Generator, age: int) -> tuple[str, list[str], list[str]]:
+    """(colour, colours, reasons): age-based reasons plus a clinically drawn colour."""
+    rng = gen.rng
+    reasons: list[str] = []
+    colour = "green"
+    if age >= 40:
+        colour, reasons = "orange", ["age_ge_40"]
+    elif age >= 35:
+        colour, reasons = "yellow", ["age_ge_35"]
+    elif age <= 18:
+        colour, reasons = "yellow", ["age_le_18"]
+    clinical = rng.choices(COLOURS, CLINICAL_WEIGHTS)[0]
+    if clinical != "green":
+        reasons.append(rng.choice(dd.RISK_REASONS[clinical]))
+        if SEVERITY[clinical] > SEVERITY[colour]:
+            colour = clinical
+    colours = [colour] if reasons else ["green"]
+    if rng.random() < dd.PURPLE_SHARE:
+        reasons.append(rng.choice(dd.RISK_REASONS["purple"]))
+        colours = ["purple"] if colour == "green" else [colour, "purple"]
+        colour = "purple" if colour == "green" else colour
+    return colour, colours, reasons
+
+
+def _body(gen: Generator, reasons: list[str], height: float) -> tuple[float, float]:
+    """(pre-pregnancy weight kg, booking Hb g/L) consistent with the reasons."""
+    rng = gen.rng
+    if "bmi_ge_28" in reasons:
+        bmi = rng.uniform(28.0, 33.0)
+    elif "bmi_gt_25" in reasons:
+        bmi = rng.uniform(25.1, 27.9)
+    elif "bmi_lt_18_5" in reasons:
+        bmi = rng.uniform(16.8, 18.4)
+    else:
+        bmi = rng.uniform(18.6, 24.8)
+    if "severe_anaemia_hb_40_60" in reasons:
+        hb = rng.uniform(45, 59)
+    elif "anaemia_hb_60_110" in reasons:
+        hb = rng.uniform(88, 109)
+    else:
+        hb = rng.uniform(111, 138)
+    return round(bmi * (height / 100) ** 2, 1), round(hb)
+
+
+def _tests(gen: Generator, woman: dict, reasons: list[str]) -> dict[str, str]:
+    positive = {"hbsag": {"hbsag_carrier", "hbv_infection"}, "syphilis": {"syphilis"},
+                "hiv": {"hiv"}}
+    tests = {k: ("pos" if v & set(reasons) else "neg") for k, v in positive.items()}
+    tests["blood_group"] = woman["blood_group"]
+    tests["rh"] = woman["rh"]
+    return tests
+
+
+def pregnancy_events(gen: Generator, batch: Batch, woman: dict, lmp: date, edd_lmp: date,
+                     gravidity: int, parity: int, birth: date | None, babies: int = 1
+                     ) -> tuple[str, dict[str, Any] | None]:
+    """Add one pregnancy of *woman* and its events; returns its id and the delivery row
+    (None while it is ongoing)."""
+    rng, today = gen.rng, gen.today
+    end = birth or today
+    booking_ga = rng.randint(42, 90) if rng.random() < 0.85 else rng.randint(91, 140)
+    booking_ga = min(booking_ga, (end - lmp).days - 1)
+    booked = lmp + timedelta(days=booking_ga)
+    preg: dict[str, Any] = {"person_id": woman["id"], "area_code": woman["area_code"],
+                            "registered_on": booked.isoformat(), "lmp": lmp.isoformat(),
+                            "gravidity": gravidity, "parity": parity,
+                            "handbook_no": gen.next_handbook_no(booked.year)}
+    if rng.random() < 0.7:
+        us_date = min(booked + timedelta(days=rng.randint(0, 14)), end - timedelta(days=1))
+        us_ga = (us_date - lmp).days + round(rng.gauss(0, 5))
+        expected, method = corrected_edd(lmp, us_date, us_ga)
+        preg.update(us_date=us_date.isoformat(), us_ga_days=us_ga)
+    else:
+        expected, method = edd_lmp, "lmp"
+    preg.update(edd=(expected or edd_lmp).isoformat(), edd_method=method)
+    if parity and rng.random() < 0.3:
+        preg["history"] = [rng.choice(("caesarean", "abortion", "preterm_birth"))]
+    preg_id = batch.add("pregnancies", preg)
+
+    age = (booked - date.fromisoformat(woman["birth_date"])).days * 100 // 36525
+    colour, colours, reasons = _assess(gen, age)
+    pre_weight, hb = _body(gen, reasons, woman["height_cm"])
+    facts = {"age": age, "height_cm": woman["height_cm"], "weight_kg": pre_weight,
+             "bmi": round(pre_weight / (woman["height_cm"] / 100) ** 2, 1), "hb_g_l": hb}
+    batch.add("risk_assessments", {
+        "person_id": woman["id"], "pregnancy_id": preg_id, "assessed_on": booked.isoformat(),
+        "colour": colour, "colours": colours, "reasons": reasons, "facts": facts})
+    visits = _prenatal_visits(gen, batch, woman, preg_id, lmp, booking_ga, end, pre_weight,
+                              hb, _tests(gen, woman, reasons), colour != "green")
+    if visits and rng.random() < 0.06 and colour == "green":
+        # A later check finds anaemia: the colour moves up, as re-assessment requires.
+        last = visits[-1]
+        colour, colours, reasons = "yellow", ["yellow"], ["anaemia_hb_60_110"]
+        batch.add("risk_assessments", {
+            "person_id": woman["id"], "pregnancy_id": preg_id, "assessed_on": last,
+            "colour": colour, "colours": colours, "reasons": reasons,
+            "facts": {**facts, "hb_g_l": rng.randint(95, 108)}})
+    preg.update(risk_colour=colour, risk_colours=colours)
+    delivery = None
+    if birth is not None:
+        preg.update(status="delivered", ended_on=birth.isoformat(), end_reason="delivered")
+        delivery = _delivery(gen, batch, woman, preg_id, lmp, birth, reasons, babies)
+    if colour in ("orange", "red") or "purple" in colours:
+        _case(gen, batch, woman, preg_id, colour if colour in ("orange", "red") else "purple",
+              booked, birth)
+    return preg_id, delivery
+
+
+def _prenatal_visits(gen: Generator, batch: Batch, woman: dict, preg_id: str, lmp: date,
+                     booking_ga: int, end: date, pre_weight: float, hb: float,
+                     tests: dict[str, str], high_risk: bool) -> list[str]:
+    rng = gen.rng
+    days: list[int] = [booking_ga]
+    for lo, hi in dd.PRENATAL_WINDOWS[1:]:
+        if hi * 7 + 6 <= booking_ga or rng.random() < 0.07:
+            continue
+        days.append(max(booking_ga + 14, rng.randint(lo * 7, hi * 7 + 6)))
+    if high_risk:
+        days.append(rng.randint(31 * 7, 34 * 7))
+    days = sorted(set(days))
+    out: list[str] = []
+    limit = (end - lmp).days
+    for n, ga in enumerate(days, 1):
+        if ga >= limit:
+            break
+        on = lmp + timedelta(days=ga)
+        weeks = ga / 7
+        gain = min(weeks, 13) * 0.1 + max(0.0, weeks - 13) * rng.uniform(0.38, 0.52)
+        row: dict[str, Any] = {
+            "person_id": woman["id"], "pregnancy_id": preg_id, "visit_date": on.isoformat(),
+            "visit_no": n, "ga_days": ga, "weight_kg": round(pre_weight + gain, 1),
+            "sbp": round(rng.gauss(110, 9)), "dbp": round(rng.gauss(70, 7)),
+            "urine_protein": rng.choices(("-", "±", "+"), (95, 4, 1))[0]}
+        if weeks >= 16:
+            row["fundal_cm"] = round(max(12.0, weeks - 2 + rng.gauss(0, 1.3)), 1)
+            row["abdominal_cm"] = round(78 + weeks * 0.6 + rng.gauss(0, 3), 1)
+        if weeks >= 12:
+            row["fhr"] = round(rng.gauss(142, 7))
+        if n == 1:
+            row["hb_g_l"] = hb
+            row["tests"] = tests
+        elif 28 <= weeks < 37:
+            row["hb_g_l"] = round(hb + rng.gauss(-2, 6))
+        if 24 <= weeks < 29:
+            row["glucose_mmol_l"] = round(rng.gauss(4.5, 0.35), 1)
+        row["advice"] = rng.choice(("nutrition", "fetal_movement", "breastfeeding",
+                                    "delivery_plan", "exercise"))
+        nxt = days[n] if n < len(days) else None
+        if nxt is not None:
+            row["next_date"] = (lmp + timedelta(days=nxt)).isoformat()
+        batch.add("prenatal_visits", row)
+        out.append(on.isoformat())
+    return out
+
+
+def _delivery(gen: Generator, batch: Batch, woman: dict, preg_id: str, lmp: date,
+              birth: date, reasons: list[str], babies: int) -> dict[str, Any]:
+    rng, today = gen.rng, gen.today
+    scarred = "scarred_uterus" in reasons or "uterine_surgery_ge_2" in reasons
+    mode = "caesarean" if rng.random() < (0.85 if scarred else 0.3) else (
+        "assisted" if rng.random() < 0.03 else "vaginal")
+    place, level, _ = rng.choices(dd.DELIVERY_PLACES, [w for *_, w in dd.DELIVERY_PLACES])[0]
+    loss = rng.gauss(400, 100) if mode == "caesarean" else rng.gauss(250, 80)
+    discharge = birth + timedelta(days=rng.randint(5, 7) if mode == "caesarean"
+                                  else rng.randint(2, 3))
+    complications = []
+    if rng.random() < 0.03:
+        complications.append("pph")
+        loss += 400
+    row: dict[str, Any] = {
+        "person_id": woman["id"], "pregnancy_id": preg_id, "delivery_date": birth.isoformat(),
+        "place": place, "place_level": level, "mode": mode, "ga_days": (birth - lmp).days,
+        "outcome": "live_birth", "complications": complications,
+        "blood_loss_ml": int(max(100, loss) // 10 * 10), "babies": babies,
+        "discharge_date": min(discharge, today).isoformat()}
+    batch.add("deliveries", row)
+    home = discharge + timedelta(days=rng.randint(3, 7))
+    if home <= today and rng.random() < 0.95:
+        batch.add("postpartum_visits", {
+            "person_id": woman["id"], "pregnancy_id": preg_id, "kind": "postpartum_7d",
+            "visit_date": home.isoformat(), "sbp": round(rng.gauss(112, 9)),
+            "dbp": round(rng.gauss(72, 7)), "findings": NORMAL_FINDINGS})
+    check = birth + timedelta(days=rng.randint(42, 49))
+    if check <= today and rng.random() < 0.9:
+        recovered = rng.random() < 0.96
+        batch.add("postpartum_visits", {
+            "person_id": woman["id"], "pregnancy_id": preg_id, "kind": "postpartum_42d",
+            "visit_date": check.isoformat(), "sbp": round(rng.gauss(112, 9)),
+            "dbp": round(rng.gauss(72, 7)), "findings": NORMAL_FINDINGS,
+            "classification": "recovered" if recovered else "not_recovered",
+            "disposal": "close" if recovered else "refer"})
+    return {**row, "home_visit": home}
+
+
+def _case(gen: Generator, batch: Batch, woman: dict, preg_id: str, colour: str, opened: date,
+          birth: date | None) -> None:
+    rng, today = gen.rng, gen.today
+    closed = birth + timedelta(days=42) if birth else None
+    if closed and closed > today:
+        closed = None
+    last = closed or today
+    follow = [opened + timedelta(days=d) for d in range(14, (last - opened).days, 14)][:8]
+    case: dict[str, Any] = {
+        "person_id": woman["id"], "pregnancy_id": preg_id, "colour": colour,
+        "status": "closed" if closed else "open", "responsible_user": gen.user_id,
+        "referral_level": dd.REFERRAL_LEVEL.get(colour, "county"),
+        "plan": "monthly_followup_and_referral", "opened_on": opened.isoformat(),
+        "reported_on": (opened + timedelta(days=rng.randint(0, 3))).isoformat()}
+    if closed:
+        case.update(closed_on=closed.isoformat(), outcome="recovered")
+    else:
+        nxt = (follow[-1] if follow else opened) + timedelta(days=14)
+        case["next_followup"] = nxt.isoformat()
+    case_id = batch.add("cases", case)
+    for on in follow:
+        batch.add("case_followups", {
+            "case_id": case_id, "person_id": woman["id"], "followup_date": on.isoformat(),
+            "status": rng.choice(("stable", "stable", "improved", "referred")),
+            "next_date": (on + timedelta(days=14)).isoformat()})
