@@ -9,6 +9,7 @@ msgids that still exist are kept, new msgids arrive untranslated, vanished ones 
 from __future__ import annotations
 
 import argparse
+import re
 import string
 import sys
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
+from desktop import __version__
 from desktop.i18n import DOMAIN, LANGUAGES, catalog_path
 from desktop.paths import I18N_DIR
 
@@ -26,6 +28,8 @@ ROOT = I18N_DIR.parent
 SOURCE_DIR = ROOT / "desktop"
 MAPPING = I18N_DIR / "babel.cfg"
 KEYWORDS = {"_": None, "N_": None}
+# Error and role codes ("store.damaged") are keys, never English text to translate.
+CODE_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
 def extract(source_dir: Path = SOURCE_DIR) -> Catalog:
@@ -36,8 +40,8 @@ def extract(source_dir: Path = SOURCE_DIR) -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
             source_dir, method_map, options_map, keywords=KEYWORDS,
             comment_tags=("Translators:",), strip_comment_tags=True):
-        if not isinstance(message, str) or not message:
-            continue  # e.g. _(variable): not a literal msgid
+        if not isinstance(message, str) or not message or CODE_RE.match(message):
+            continue  # _(variable), or a code read by _(TEXTS["code"]): not a msgid
         path = (source_dir / filename).relative_to(ROOT).as_posix()
         template.add(message, None, [(path, lineno)], auto_comments=comments,
                      context=context)
@@ -60,6 +64,10 @@ def save(language: str, catalog: Catalog) -> Path:
     path = catalog_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog.language_team = language
+    catalog.fuzzy = False  # the header is ours, not a guess
+    catalog.project, catalog.version = "Eke", __version__
+    catalog.header_comment = (f"# {language} translations of Eke.\n"
+                              "# Update with: python -m desktop.i18n.catalogs update")
     with open(path, "wb") as fh:
         write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True,
                  omit_header=False)

@@ -125,7 +125,8 @@ class Shell(QObject):
     def lock_damaged(self) -> LoginWindow:
         """The open file turned out damaged: close it and offer a backup to restore."""
         login = self.lock()
-        login.error.show_message(_(ERROR_TEXTS["store.damaged"]))
+        template = ERROR_TEXTS["store.damaged"]  # a variable: keeps the code out of the catalog
+        login.error.show_message(_(template))
         login.show_damaged()
         return login
 

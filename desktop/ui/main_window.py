@@ -146,6 +146,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.status_clock.setStyleSheet("color: #b00020; font-weight: bold;")
         self.status_clock.hide()
         for label in (self.status_user, self.status_pending, self.status_sync):
+            label.setContentsMargins(4, 0, 16, 0)
             bar.addWidget(label)
         bar.addPermanentWidget(self.status_clock)
 

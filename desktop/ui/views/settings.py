@@ -147,6 +147,7 @@ class UsersBox(Retranslatable, QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(160)
         self.remove_button = QPushButton(objectName="remove_user_button")
         self.remove_button.clicked.connect(self.confirm_remove)
         self.remove_error = FieldError("remove_user_error")
