@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
+from desktop.store.connection import rollback_if_open
 from desktop.store.records import utc_now_iso
 
 GENESIS = "0" * 64
@@ -64,7 +65,7 @@ def record(conn: sqlcipher3.Connection, user_id: str | None, action: str,
                                  detail)])
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback_if_open(conn)
         raise
 
 

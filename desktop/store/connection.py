@@ -48,6 +48,16 @@ def open_connection(path: Path, key: bytes, *, check: bool = True) -> sqlcipher3
     return conn
 
 
+def rollback_if_open(conn: sqlcipher3.Connection) -> None:
+    """Roll back the open transaction, if any.
+
+    After a full disk or an I/O error SQLite has already rolled back by itself; a second
+    ROLLBACK would fail with "no transaction is active" and hide the real reason.
+    """
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
 def _check_key(conn: sqlcipher3.Connection) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlcipher3
 import sqlite_utils
 
+from desktop.store.connection import rollback_if_open
 from desktop.store.errors import StoreTooNewError, mapped_db_errors
 
 SYNC_COLUMNS = (
@@ -162,7 +163,7 @@ def migrate(conn: sqlcipher3.Connection, target: int = LATEST) -> list[str]:
                 conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(migration) + 1}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback_if_open(conn)
                 raise
             names.append(migration.name)
     return names

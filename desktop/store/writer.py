@@ -19,7 +19,8 @@ import sqlcipher3
 from desktop.domain import hlc
 from desktop.store import audit, outbox
 from desktop.store.audit import AuditEntry
-from desktop.store.errors import RecordError
+from desktop.store.connection import rollback_if_open
+from desktop.store.errors import RecordError, map_db_error, mapped_db_errors
 from desktop.store.outbox import Change
 from desktop.store.records import clean_text, new_id, now_ms, utc_now_iso
 from desktop.store.schema import EVENT, SYSTEM_COLUMNS, spec
@@ -70,25 +71,33 @@ class Transaction:
 
     # -- lifecycle ------------------------------------------------------------------
     def __enter__(self) -> Transaction:
-        self.conn.execute("BEGIN IMMEDIATE")
-        # Read inside the write lock so two connections never hand out the same rev.
-        last = read_meta(self.conn, "hlc")
+        with mapped_db_errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Read inside the write lock so two connections never hand out the same rev.
+                last = read_meta(self.conn, "hlc")
+            except BaseException:
+                rollback_if_open(self.conn)
+                raise
         self._hlc = hlc.parse(last) if last else hlc.ZERO
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            self.conn.execute("ROLLBACK")
+            rollback_if_open(self.conn)
+            if isinstance(exc, sqlcipher3.Error):
+                raise map_db_error(exc) from exc
             return
         try:
-            if self._changes:
-                outbox.append(self.conn, self._changes)
-                write_meta(self.conn, "hlc", str(self._hlc))
-            if self._audit:
-                audit.append(self.conn, self._audit)
-            self.conn.execute("COMMIT")
+            with mapped_db_errors():
+                if self._changes:
+                    outbox.append(self.conn, self._changes)
+                    write_meta(self.conn, "hlc", str(self._hlc))
+                if self._audit:
+                    audit.append(self.conn, self._audit)
+                self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback_if_open(self.conn)
             raise
 
     @property

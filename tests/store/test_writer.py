@@ -10,7 +10,7 @@ import sqlcipher3
 from desktop.domain import hlc
 from desktop.store import audit
 from desktop.store.database import Store
-from desktop.store.errors import RecordError
+from desktop.store.errors import RecordError, StoreDamagedError, StoreError
 
 VISIT = {"person_id": "p", "pregnancy_id": "g", "visit_date": "2026-03-01", "sbp": 118}
 
@@ -177,3 +177,23 @@ def test_every_row_write_has_its_audit_entry(made):
         " WHERE action = 'insert' ORDER BY seq").fetchall()
     assert entries == [(uid, "insert", "persons", person["id"], person["rev"]),
                        (uid, "insert", "prenatal_visits", visit["id"], visit["rev"])]
+
+
+def test_a_full_disk_is_reported_as_a_store_error_and_saves_nothing(made):
+    # SQLite rolls the transaction back by itself on a full disk; the write path's own
+    # ROLLBACK then failed and its "no transaction is active" hid the real reason.
+    store, uid = made.store, made.admin.id
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 3}")
+    before = {t: _count(store, t) for t in ("persons", "outbox", "audit")}
+
+    with pytest.raises(StoreError, match="full") as caught, store.transaction(uid) as tx:
+        for _ in range(50):
+            tx.save("persons", {"kind": "woman", "notes": "记录" * 1000})
+    assert not isinstance(caught.value, StoreDamagedError)
+
+    assert {t: _count(store, t) for t in before} == before
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    with store.transaction(uid) as tx:
+        tx.save("persons", {"kind": "woman"})
+    assert _count(store, "persons") == before["persons"] + 1
