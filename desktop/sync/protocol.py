@@ -52,7 +52,7 @@ SYSTEM_COLUMNS = frozenset({"id", "rev", "origin", "deleted", "updated_by", "fie
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{0,63}")
 _AREA_CODE = re.compile(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}")
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+ENROLLMENT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 ENROLLMENT_CODE_CHARS = 16
 
 Scalar = str | int | float | bool | None
@@ -334,7 +334,7 @@ def parse_enroll_request(value: Any) -> EnrollRequest:
     if "protocol" in obj:
         check_version(obj["protocol"])
     code = normalise_enrollment_code(_text(obj["enrollment_code"], "enrollment_code"))
-    if len(code) != ENROLLMENT_CODE_CHARS or any(c not in _CODE_ALPHABET for c in code):
+    if len(code) != ENROLLMENT_CODE_CHARS or any(c not in ENROLLMENT_CODE_ALPHABET for c in code):
         raise ProtocolError(e.BAD_CODE, "enrollment_code")
     device_id = obj.get("device_id")
     if device_id is not None:
