@@ -102,7 +102,12 @@ class Store:
         throttle.check(username)
         try:
             data_key, slot = slots.unlock(username, password)
-        except (WrongPasswordError, UnknownUserError):
+        except UnknownUserError:
+            # No slot, nothing to guess at; and people type their password into the
+            # user name field, so what they typed is neither counted in the throttle
+            # file nor carried in the error (both could end up in plain text).
+            raise WrongPasswordError() from None
+        except WrongPasswordError:
             throttle.failed(username)
             raise WrongPasswordError(username) from None
         store = cls._open(data_dir, data_key, slots)

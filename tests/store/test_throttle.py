@@ -14,7 +14,8 @@ import pytest
 from desktop.i18n.messages import error_text
 from desktop.store.database import Store
 from desktop.store.errors import LoginThrottledError, WrongPasswordError
-from desktop.store.throttle import FREE_TRIES, LoginThrottle, delay_for
+from desktop.store.keys import KdfParams
+from desktop.store.throttle import FREE_TRIES, THROTTLE_FILE, LoginThrottle, delay_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,12 +80,28 @@ def test_delays_grow_with_each_further_failure(closed):
     assert waits == sorted(waits) and len(set(waits)) == len(waits)
 
 
-def test_other_users_are_not_held_up(closed):
-    throttle = LoginThrottle(closed.data_dir, clock=FakeMonotonic())
-    _fail(closed.data_dir, "someone-else", throttle, FREE_TRIES)
+def test_other_users_are_not_held_up(made):
+    made.store.add_user(made.admin.id, "doctor1", "巴特尔", "village_doctor", [],
+                        "doctor-pass-2", kdf=KdfParams.floor())
+    made.store.close()
+    throttle = LoginThrottle(made.data_dir, clock=FakeMonotonic())
+    _fail(made.data_dir, "doctor1", throttle, FREE_TRIES)
     with pytest.raises(LoginThrottledError):
-        Store.unlock(closed.data_dir, "someone-else", "wrong-password", throttle=throttle)
-    _login(closed.data_dir, "admin", closed.password, throttle)
+        Store.unlock(made.data_dir, "doctor1", "doctor-pass-2", throttle=throttle)
+    _login(made.data_dir, "admin", made.password, throttle)
+
+
+def test_a_name_without_a_key_slot_is_not_written_down(closed):
+    # People type their password into the user name field: what does not name a user
+    # must not land in plain text in the throttle file (there is no slot to guess at).
+    throttle = LoginThrottle(closed.data_dir, clock=FakeMonotonic())
+    typed = "Gerel-1990-secret"
+    _fail(closed.data_dir, typed, throttle, FREE_TRIES + 2)
+    throttle_file = closed.data_dir / THROTTLE_FILE
+    assert not throttle_file.exists() or typed not in throttle_file.read_text("utf-8")
+    with pytest.raises(WrongPasswordError) as caught:
+        Store.unlock(closed.data_dir, typed, "x", throttle=throttle)
+    assert typed not in str(caught.value)
 
 
 def test_the_count_survives_a_restart(closed):
