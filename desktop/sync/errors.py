@@ -44,3 +44,33 @@ TOO_LONG = "sync.protocol.too_long"
 BAD_AREA = "sync.protocol.bad_area"
 BAD_CODE = "sync.protocol.bad_code"
 BAD_CURSOR = "sync.protocol.bad_cursor"
+
+
+class SyncOfflineError(SyncError):
+    """Central could not be reached (no network, server down) after the retries allowed."""
+
+    code = "sync.offline"
+
+
+class SyncUnauthorizedError(SyncError):
+    """Central does not know this device's token, or the device was revoked (401)."""
+
+    code = "sync.unauthorized"
+
+
+class SyncForbiddenError(SyncError):
+    """Central refused a row outside this device's areas (403)."""
+
+    code = "sync.forbidden"
+
+
+class SyncVersionError(SyncError):
+    """Central speaks another protocol version: the program needs an update (409)."""
+
+    code = "sync.version"
+
+
+class SyncRejectedError(SyncError):
+    """Central refused the request (400, 413, 409 other than the version, 5xx)."""
+
+    code = "sync.rejected"
