@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, VILLAGE, Central, person, visit
+from central_harness import ROOT, VILLAGE, Central, person, visit
 
 TABLES = {"persons", "pregnancies", "cases", "prenatal_visits", "risk_assessments",
           "case_followups", "deliveries", "postpartum_visits", "child_visits", "vaccinations",

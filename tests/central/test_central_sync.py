@@ -6,7 +6,7 @@ import gzip
 import json
 import re
 
-from conftest import Central, new_id, now_ms, person, township, visit
+from central_harness import Central, new_id, now_ms, person, township, visit
 
 
 def test_health_and_openapi(central: Central) -> None:
