@@ -168,6 +168,14 @@ def _obj(value: Any, path: str, required: Collection[str], optional: Collection[
     return value
 
 
+def _message(value: Any, required: Collection[str], optional: Collection[str] = ()
+             ) -> dict[str, Any]:
+    """A top-level message: the version first, so a newer peer hears 409, not 'unknown key'."""
+    if isinstance(value, dict) and "protocol" in value:
+        check_version(value["protocol"])
+    return _obj(value, "", required, optional)
+
+
 def _text(value: Any, path: str, max_chars: int = MAX_NAME_CHARS) -> str:
     if not isinstance(value, str) or not value:
         raise ProtocolError(e.BAD_TYPE, path)
@@ -330,9 +338,7 @@ class EnrollRequest:
 
 
 def parse_enroll_request(value: Any) -> EnrollRequest:
-    obj = _obj(value, "", {"enrollment_code", "device_name"}, {"device_id", "protocol"})
-    if "protocol" in obj:
-        check_version(obj["protocol"])
+    obj = _message(value, {"enrollment_code", "device_name"}, {"device_id", "protocol"})
     code = normalise_enrollment_code(_text(obj["enrollment_code"], "enrollment_code"))
     if len(code) != ENROLLMENT_CODE_CHARS or any(c not in ENROLLMENT_CODE_ALPHABET for c in code):
         raise ProtocolError(e.BAD_CODE, "enrollment_code")
@@ -356,9 +362,7 @@ class EnrollResponse:
 
 
 def parse_enroll_response(value: Any) -> EnrollResponse:
-    obj = _obj(value, "", {"device_id", "device_token", "areas", "server_hlc"}, {"protocol"})
-    if "protocol" in obj:
-        check_version(obj["protocol"])
+    obj = _message(value, {"device_id", "device_token", "areas", "server_hlc"}, {"protocol"})
     areas = obj["areas"]
     if not isinstance(areas, list) or not areas:
         raise ProtocolError(e.BAD_TYPE, "areas")
@@ -384,12 +388,15 @@ class Batch:
 
 
 def parse_batch(value: Any) -> Batch:
-    obj = _obj(value, "", {"device_id", "batch_id", "base_cursor", "changes"}, {"protocol"})
-    if "protocol" in obj:
-        check_version(obj["protocol"])
-    return Batch(check_device_id(obj["device_id"]), check_uuid(obj["batch_id"], "batch_id"),
-                 _uint(obj["base_cursor"], "base_cursor", e.BAD_CURSOR),
-                 _changes(obj["changes"], "changes", MAX_BATCH_CHANGES))
+    obj = _message(value, {"device_id", "batch_id", "base_cursor", "changes"}, {"protocol"})
+    device_id = check_device_id(obj["device_id"])
+    changes = _changes(obj["changes"], "changes", MAX_BATCH_CHANGES)
+    for i, change in enumerate(changes):
+        # A device pushes only its own changes; relaying others' is central's job.
+        if change.origin is not None and change.origin != device_id:
+            raise ProtocolError(e.BAD_DEVICE, f"changes[{i}].origin")
+    return Batch(device_id, check_uuid(obj["batch_id"], "batch_id"),
+                 _uint(obj["base_cursor"], "base_cursor", e.BAD_CURSOR), changes)
 
 
 @dataclass(frozen=True)
@@ -473,10 +480,8 @@ class BatchAnswer:
 
 
 def parse_batch_answer(value: Any) -> BatchAnswer:
-    obj = _obj(value, "", {"batch_id", "accepted", "cursor", "conflicts", "server_hlc"},
+    obj = _message(value, {"batch_id", "accepted", "cursor", "conflicts", "server_hlc"},
                {"protocol", "clamped"})
-    if "protocol" in obj:
-        check_version(obj["protocol"])
     conflicts, clamped = obj["conflicts"], obj.get("clamped", [])
     if not isinstance(conflicts, list) or not isinstance(clamped, list):
         raise ProtocolError(e.BAD_TYPE, "conflicts")
@@ -512,9 +517,7 @@ class ChangesPage:
 
 
 def parse_changes_page(value: Any) -> ChangesPage:
-    obj = _obj(value, "", {"changes", "next_cursor", "more", "server_hlc"}, {"protocol"})
-    if "protocol" in obj:
-        check_version(obj["protocol"])
+    obj = _message(value, {"changes", "next_cursor", "more", "server_hlc"}, {"protocol"})
     return ChangesPage(_changes(obj["changes"], "changes", MAX_PAGE_CHANGES),
                        _uint(obj["next_cursor"], "next_cursor", e.BAD_CURSOR),
                        _bool(obj["more"], "more"), check_rev(obj["server_hlc"], "server_hlc"))

@@ -92,6 +92,7 @@ BAD_BATCHES = [
     ("deleted as int", with_change(deleted=1), e.BAD_TYPE, "changes[0].deleted"),
     ("unknown change key", with_change(urgent=True), e.UNKNOWN_KEY, "changes[0].urgent"),
     ("bad origin", with_change(origin="a b"), e.BAD_DEVICE, "changes[0].origin"),
+    ("another device's change", with_change(origin="dev2"), e.BAD_DEVICE, "changes[0].origin"),
     ("too many changes", {**good_batch(), "changes": good_batch()["changes"] * 501},
      e.TOO_LARGE, "changes"),
 ]
@@ -216,3 +217,10 @@ def test_chunk_changes_respects_both_limits() -> None:
     huge = p.Change("persons", ID, REV, {f"f{i}": "字" * 19_000 for i in range(64)})
     with pytest.raises(ProtocolError):
         list(p.chunk_changes([huge], "dev1"))
+
+
+def test_a_newer_peer_hears_version_before_anything_else() -> None:
+    newer = {**good_batch(), "protocol": 2, "new_v2_key": True}
+    with pytest.raises(ProtocolError) as caught:
+        p.parse_batch(newer)
+    assert caught.value.code == e.VERSION
