@@ -481,7 +481,7 @@ class BatchAnswer:
 
 def parse_batch_answer(value: Any) -> BatchAnswer:
     obj = _message(value, {"batch_id", "accepted", "cursor", "conflicts", "server_hlc"},
-               {"protocol", "clamped"})
+                   {"protocol", "clamped"})
     conflicts, clamped = obj["conflicts"], obj.get("clamped", [])
     if not isinstance(conflicts, list) or not isinstance(clamped, list):
         raise ProtocolError(e.BAD_TYPE, "conflicts")
