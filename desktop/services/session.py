@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,13 +229,18 @@ class Session:
             self.user = self.store.user(self.user.id) or self.user
         return Changes(users=True, ids=(self.user.id,))
 
-    def integrity_problems(self) -> list[str]:
+    def integrity_problems(self, should_stop: Callable[[], bool] | None = None
+                           ) -> list[str] | None:
         """Damaged pages and broken structure found by reading the whole file, on a
-        connection of its own (so the GUI's reads are not held up); empty when healthy.
-        Takes about a second per few hundred MB: run it off the GUI thread."""
+        connection of its own (so the GUI's reads are not held up); empty when healthy,
+        None when *should_stop* returned True before the end. Reads every page (about
+        20 s for a 2 GB store): run it off the GUI thread."""
         conn = self.store.connect()
         try:
-            return integrity_errors(conn)
+            if should_stop is not None:
+                conn.set_progress_handler(lambda: 1 if should_stop() else 0, 10_000)
+            problems = integrity_errors(conn)
+            return None if should_stop is not None and should_stop() else problems
         finally:
             conn.close()
 

@@ -59,6 +59,8 @@ class Shell(QObject):
         self.login: LoginWindow | None = None
         self.main: MainWindow | None = None
         self.unlock_s: float | None = None
+        # The whole-file check reads every page (~20 s for 2 GB): once per program run.
+        self._integrity_checked = False
 
     def start(self, user: str | None = None, password: str | None = None) -> None:
         if not has_store(self.data_dir):
@@ -103,7 +105,8 @@ class Shell(QObject):
     def open_main(self, session: Session) -> MainWindow:
         self.session = session
         i18n.set_language(session.user.language)
-        self.main = MainWindow(session, self.kdf)
+        self.main = MainWindow(session, self.kdf, check_integrity=not self._integrity_checked)
+        self.main.integrity_checked.connect(self._note_integrity_checked)
         self.main.lock_requested.connect(self.lock)
         self.main.damaged.connect(self.lock_damaged)
         self.main.show()
@@ -112,6 +115,9 @@ class Shell(QObject):
         # After the first paint has been queued: the window is on screen and takes input.
         QTimer.singleShot(0, lambda: self.main is main and self.main_ready.emit(main))
         return main
+
+    def _note_integrity_checked(self, _problems: list[str]) -> None:
+        self._integrity_checked = True
 
     # -- locking ----------------------------------------------------------------------------
     def lock(self) -> LoginWindow:
@@ -138,8 +144,9 @@ class Shell(QObject):
                 dialog.close()  # message boxes and dialogs showing the session's data
             main.hide()
             main.deleteLater()
-        # Workers may still hold the session (a status query): let them finish first.
-        tasks.wait_for_all()
+        # Workers may still hold the session: stop what can stop, let the rest finish.
+        tasks.cancel_all()
+        tasks.wait_for_attached()
         session, self.session = self.session, None
         if session is not None:
             session.close()

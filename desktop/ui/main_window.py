@@ -59,13 +59,14 @@ class MainWindow(Retranslatable, QMainWindow):
     integrity_checked = Signal(object)  # the list of problems (empty: healthy)
 
     def __init__(self, session: Session, kdf: KdfParams | None = None,
-                 pages: list[PageSpec] | None = None) -> None:
+                 pages: list[PageSpec] | None = None, check_integrity: bool = True) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.session = session
         self.kdf = kdf
         self.specs = list(pages or PAGES)
         self.status: Status | None = None
+        self._check_integrity = check_integrity
         self._pages: dict[str, QWidget] = {}
 
         self.nav = QListWidget(objectName="nav")
@@ -194,7 +195,8 @@ class MainWindow(Retranslatable, QMainWindow):
         """Begin watching for idleness and load the status (call after show())."""
         self.idle.start()
         self.status_timer.start()
-        self.integrity_timer.start()
+        if self._check_integrity:
+            self.integrity_timer.start()
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -214,10 +216,12 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.session.closed:
             return
         session = self.session
-        run_task(self, lambda _ctx: session.integrity_problems(), self._integrity_done,
-                 self._background_failed)
+        run_task(self, lambda ctx: session.integrity_problems(lambda: ctx.cancelled),
+                 self._integrity_done, self._background_failed, detached=True)
 
-    def _integrity_done(self, problems: list[str]) -> None:
+    def _integrity_done(self, problems: list[str] | None) -> None:
+        if problems is None:
+            return  # stopped (lock or quit): nothing was learned
         self.integrity_checked.emit(problems)
         if problems:
             self.damaged.emit()

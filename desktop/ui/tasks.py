@@ -10,6 +10,7 @@ dropped instead of reaching deleted widgets.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 T = TypeVar("T")
 
 _pool: QThreadPool | None = None
+# Ops that have not returned yet (worker side), for cancel_all and wait_for_attached.
+_active: set[Task] = set()
+_active_lock = threading.Lock()
 
 
 def pool() -> QThreadPool:
@@ -33,6 +37,29 @@ def pool() -> QThreadPool:
 def wait_for_all(msecs: int = 30000) -> bool:
     """Block until every background task has finished (shutdown and lock)."""
     return pool().waitForDone(msecs)
+
+
+def cancel_all() -> None:
+    """Ask every running op to stop (before locking: ops that check the flag end early)."""
+    with _active_lock:
+        running = list(_active)
+    for task in running:
+        task.cancel()
+
+
+def wait_for_attached(timeout_s: float = 30.0) -> bool:
+    """Block until every op that shares the session's connection has returned.
+
+    Detached ops (their own connection, e.g. the whole-file check) are not waited for:
+    their late results are dropped with their owner. False if the timeout ran out.
+    """
+    deadline = time.monotonic() + timeout_s
+    with _active_lock:
+        attached = [t for t in _active if not t.detached]
+    for task in attached:
+        if not task.returned.wait(max(0.0, deadline - time.monotonic())):
+            return False
+    return True
 
 
 class Cancelled(Exception):
@@ -78,29 +105,36 @@ def _emit(signal: Any, *args: Any) -> None:
 
 
 class _Runner(QRunnable):
-    def __init__(self, op: Callable[[TaskContext], Any], ctx: TaskContext,
-                 bridge: _Bridge) -> None:
+    def __init__(self, op: Callable[[TaskContext], Any], task: Task, bridge: _Bridge) -> None:
         super().__init__()
         self._op = op
-        self._ctx = ctx
+        self._task = task
         self._bridge = bridge
 
     def run(self) -> None:
         try:
-            result = self._op(self._ctx)
+            result = self._op(self._task.context)
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the callback
+            self._returned()
             _emit(self._bridge.failed, exc)
         else:
+            self._returned()
             _emit(self._bridge.succeeded, result)
+
+    def _returned(self) -> None:
+        with _active_lock:
+            _active.discard(self._task)
+        self._task.returned.set()
 
 
 class Task:
     """A running op; `cancel()` asks it to stop, `context` is what the op sees."""
 
-    def __init__(self, bridge: _Bridge, ctx: TaskContext) -> None:
-        self._bridge = bridge
+    def __init__(self, ctx: TaskContext, detached: bool) -> None:
         self.context = ctx
-        self.finished = False
+        self.detached = detached
+        self.finished = False  # the GUI-side callback ran
+        self.returned = threading.Event()  # the op returned (worker side)
 
     def cancel(self) -> None:
         self.context.cancel()
@@ -110,16 +144,18 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
              on_success: Callable[[T], None],
              on_failure: Callable[[BaseException], None] | None = None, *,
              progress_label: str | None = None,
-             on_progress: Callable[[int, int], None] | None = None) -> Task:
+             on_progress: Callable[[int, int], None] | None = None,
+             detached: bool = False) -> Task:
     """Run *op* off the GUI thread; call *on_success*(result) or *on_failure*(exc) on it.
 
     Without *on_failure* the error is shown by desktop.ui.errors. With *progress_label* a
     modal progress dialog shows (done, total) reports and its Cancel sets the cancel flag.
-    A failure that is a Cancelled exception calls neither callback.
+    A failure that is a Cancelled exception calls neither callback. *detached* ops use
+    no connection of the session (locking does not wait for them).
     """
     bridge = _Bridge(owner)
     ctx = TaskContext(bridge)
-    task = Task(bridge, ctx)
+    task = Task(ctx, detached)
     dialog = _progress_dialog(owner, progress_label, task) if progress_label else None
 
     def finish() -> None:
@@ -154,7 +190,9 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
     bridge.succeeded.connect(succeeded)
     bridge.failed.connect(failed)
     bridge.progress.connect(progressed)
-    pool().start(_Runner(op, ctx, bridge))
+    with _active_lock:
+        _active.add(task)
+    pool().start(_Runner(op, task, bridge))
     return task
 
 

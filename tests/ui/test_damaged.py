@@ -68,3 +68,12 @@ def test_damage_at_the_start_is_found_at_login(qtbot, shell, store, data_dir, kd
     assert shell.main is None and shell.session is None
     restore_first_backup(qtbot, dialog_found())
     log_in(qtbot, shell, "admin", ADMIN_PASSWORD)
+
+
+def test_a_stopped_check_reports_nothing_rather_than_damage(store, data_dir):
+    session = Session.login(data_dir, "admin", ADMIN_PASSWORD)
+    try:
+        assert session.integrity_problems(lambda: True) is None
+        assert session.integrity_problems(lambda: False) == []
+    finally:
+        session.close()

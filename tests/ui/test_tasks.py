@@ -108,3 +108,20 @@ def test_unexpected_error_is_logged_without_its_message(qtbot, tmp_path: Path):
     assert "builtins.ValueError" in text and "test_tasks.py" in text
     assert "王秀英" not in text and "152301199001011234" not in text
     assert isinstance(box, QMessageBox)
+
+
+def test_locking_waits_for_attached_ops_only(qtbot):
+    from desktop.ui.tasks import cancel_all, wait_for_all, wait_for_attached
+
+    owner = QWidget()
+    release = threading.Event()
+    run_task(owner, lambda _ctx: release.wait(5), lambda _r: None, detached=True)
+    assert wait_for_attached(0.5)  # the detached op keeps running: not waited for
+    attached = run_task(owner, lambda ctx: release.wait(5) and ctx.cancelled,
+                        lambda _r: None)
+    assert not wait_for_attached(0.05)
+    cancel_all()
+    assert attached.context.cancelled
+    release.set()
+    assert wait_for_attached(5) and wait_for_all(5000)
+    owner.deleteLater()
