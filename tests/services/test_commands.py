@@ -10,14 +10,30 @@ from pathlib import Path
 
 import pytest
 
+from desktop import i18n
+from desktop.errors import AppError
+from desktop.i18n.messages import error_text
+from desktop.store.errors import StoreDamagedError, StoreExistsError, WrongPasswordError
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "cmd-pass-1"
+LANGUAGE = "zh_Hans_CN"
+
+
+def expected_line(exc: AppError) -> str:
+    """The line the command should print for *exc*, in the language it runs in."""
+    before = i18n.current_language()
+    i18n.set_language(LANGUAGE)
+    try:
+        return error_text(exc)
+    finally:
+        i18n.set_language(before)
 
 
 def run(*args: str, password: str | None = PASSWORD, **env: str
         ) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("EKE_")}
-    environ.update(EKE_KDF="floor", PYTHONPATH=str(ROOT), **env)
+    environ.update(EKE_KDF="floor", EKE_LANGUAGE=LANGUAGE, PYTHONPATH=str(ROOT), **env)
     if password is not None:
         environ["EKE_PASSWORD"] = password
     return subprocess.run([sys.executable, "-m", "desktop", *args], cwd=ROOT, env=environ,
@@ -64,7 +80,7 @@ def test_stats_as_named_user(demo_dir):
 def test_demo_refuses_a_folder_with_a_store(demo_dir):
     line = assert_one_line_error(run("demo", "--data-dir", str(demo_dir[0]),
                                      "--persons", "1"))
-    assert "already" in line
+    assert line == expected_line(StoreExistsError())
 
 
 def test_without_password(demo_dir, tmp_path):
@@ -78,7 +94,7 @@ def test_wrong_password(tmp_path):
     path = tmp_path / "data"
     assert run("demo", "--data-dir", str(path), "--persons", "0").returncode == 0
     line = assert_one_line_error(run("stats", "--data-dir", str(path), password="wrong"))
-    assert "password" in line
+    assert line == expected_line(WrongPasswordError())
 
 
 def test_missing_store(tmp_path):
@@ -92,7 +108,7 @@ def test_damaged_file(tmp_path):
         fh.seek(100)
         fh.write(b"\xff" * 64)
     line = assert_one_line_error(run("stats", "--data-dir", str(path)))
-    assert "damaged" in line
+    assert line == expected_line(StoreDamagedError())
 
 
 @pytest.mark.parametrize("args", [
