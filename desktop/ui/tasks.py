@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 T = TypeVar("T")
 
@@ -200,8 +200,9 @@ def _progress_dialog(owner: QObject, label: str, task: Task) -> QProgressDialog:
     from desktop.i18n import _
 
     parent = owner if isinstance(owner, QWidget) else None
-    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    dialog = QProgressDialog(label, "", 0, 0, parent)
     dialog.setObjectName("task_progress")
+    dialog.setCancelButton(QPushButton(_("Cancel"), objectName="task_cancel"))
     dialog.setMinimumDuration(300)  # quick ops finish before a dialog flickers up
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

@@ -125,3 +125,34 @@ def test_locking_waits_for_attached_ops_only(qtbot):
     release.set()
     assert wait_for_attached(5) and wait_for_all(5000)
     owner.deleteLater()
+
+
+def test_progress_dialog_shows_reports_and_its_cancel_stops_the_op(qtbot):
+    from PySide6.QtWidgets import QProgressDialog
+
+    owner = QWidget()
+    owner.show()
+    step = threading.Event()
+    proceed = threading.Event()
+
+    def op(ctx) -> None:
+        ctx.report(1, 4)
+        step.set()
+        proceed.wait(5)
+        ctx.check()
+
+    task = run_task(owner, op, lambda _r: None, progress_label="…")
+    dialog = owner.findChild(QProgressDialog, "task_progress")
+    assert dialog is not None
+    assert step.wait(5)
+    qtbot.waitUntil(lambda: dialog.maximum() == 4 and dialog.value() == 1)
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    dialog.show()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "task_cancel"), Qt.MouseButton.LeftButton)
+    assert task.context.cancelled
+    proceed.set()
+    qtbot.waitUntil(lambda: task.finished)
+    owner.close()
+    owner.deleteLater()
