@@ -77,20 +77,29 @@ class Store:
         data_key = keys.new_data_key()
         recovery_key = keys.new_recovery_key()
         conn = open_connection(data_dir / DB_FILE, data_key)
-        migrations.migrate(conn, migrate_to)
-        store_id = new_id()
-        slots = KeySlots.create(data_dir, store_id, data_key, recovery_key)
-        with mapped_db_errors():
-            conn.execute("BEGIN IMMEDIATE")
-            for k, v in {"store_id": store_id, "device_id": new_device_id(),
-                         "clinic_name": clinic_name, "township_code": township_code,
-                         "village_codes": json.dumps(village_codes),
-                         "created_at": utc_now_iso(), "auto_lock_minutes": "10"}.items():
-                write_meta(conn, k, v)
-            conn.execute("COMMIT")
-        store = cls(data_dir, data_key, conn, slots)
-        admin = store.add_user(None, admin_username, admin_display_name, "admin", [],
-                               admin_password, language=language, kdf=kdf)
+        try:
+            migrations.migrate(conn, migrate_to)
+            store_id = new_id()
+            slots = KeySlots.create(data_dir, store_id, data_key, recovery_key)
+            with mapped_db_errors():
+                conn.execute("BEGIN IMMEDIATE")
+                for k, v in {"store_id": store_id, "device_id": new_device_id(),
+                             "clinic_name": clinic_name, "township_code": township_code,
+                             "village_codes": json.dumps(village_codes),
+                             "created_at": utc_now_iso(), "auto_lock_minutes": "10"}.items():
+                    write_meta(conn, k, v)
+                conn.execute("COMMIT")
+            store = cls(data_dir, data_key, conn, slots)
+            admin = store.add_user(None, admin_username, admin_display_name, "admin", [],
+                                   admin_password, language=language, kdf=kdf)
+        except BaseException:
+            # A half-made store has no administrator, so nobody could ever open it, and
+            # its files would make every retry fail with StoreExistsError. Only files
+            # this call created are removed (both were checked absent above).
+            conn.close()
+            for name in (DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", keys.SLOTS_FILE):
+                (data_dir / name).unlink(missing_ok=True)
+            raise
         return store, admin, recovery_key
 
     @classmethod
