@@ -53,16 +53,18 @@ def receive(last: Rev, remote: Rev, now_ms: int, device: str, max_ahead_ms: int 
     With *max_ahead_ms*, a remote wall more than that ahead of *now_ms* is clamped, so one
     device with a clock set in the future cannot drag everyone's clock forward.
     """
-    remote_wall = remote.wall
+    remote_wall, remote_counter = remote.wall, remote.counter
     if max_ahead_ms is not None and remote_wall > now_ms + max_ahead_ms:
-        remote_wall = now_ms + max_ahead_ms
+        # A clamped remote's counter belongs to a time that never happened here; keeping it
+        # could overflow the counter and push our wall past the clamp.
+        remote_wall, remote_counter = now_ms + max_ahead_ms, 0
     top = max(last.wall, remote_wall, now_ms)
     if top == last.wall == remote_wall:
-        counter = max(last.counter, remote.counter) + 1
+        counter = max(last.counter, remote_counter) + 1
     elif top == last.wall:
         counter = last.counter + 1
     elif top == remote_wall:
-        counter = remote.counter + 1
+        counter = remote_counter + 1
     else:
         counter = 0
     if counter > MAX_COUNTER:

@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
-
 from desktop.errors import UsageError
 from desktop.services.errors import NoPasswordError
 from desktop.store.errors import mapped_db_errors
@@ -37,23 +35,12 @@ def kdf_from_env() -> KdfParams | None:
 
 def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
     """Run *command* on the store in *data_dir*; returns what to print as JSON."""
-    _quiet_sqlcipher_log()
     with mapped_db_errors():
         if command == "demo":
             return demo(data_dir, args)
         if command == "stats":
             return stats(data_dir, getattr(args, "sub_user", None) or args.user or "admin")
     raise UsageError(f"unknown command {command}")
-
-
-def _quiet_sqlcipher_log() -> None:
-    # SQLCipher writes its own "ERROR CORE ... hmac check failed" lines to stderr on a
-    # damaged page; a command must print exactly one line. The level is process-wide.
-    conn = sqlcipher3.connect(":memory:")
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-    finally:
-        conn.close()
 
 
 def demo(data_dir: Path, args: Namespace) -> dict[str, Any]:

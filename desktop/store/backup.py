@@ -43,16 +43,20 @@ def make_backup(conn: sqlcipher3.Connection, key: bytes, target_dir: Path, reaso
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     final = target_dir / f"eke-{stamp}-{reason}.db"
     partial = final.with_suffix(".partial")
-    with mapped_db_errors():
-        conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(partial),))
-        try:
-            conn.execute("SELECT sqlcipher_export('backup')")
-            version = conn.execute("PRAGMA main.user_version").fetchone()[0]
-            conn.execute(f"PRAGMA backup.user_version = {int(version)}")
-        finally:
-            conn.execute("DETACH DATABASE backup")
-    with open(partial, "rb+") as fh:
-        os.fsync(fh.fileno())
+    try:
+        with mapped_db_errors():
+            conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{key.hex()}'\"", (str(partial),))
+            try:
+                conn.execute("SELECT sqlcipher_export('backup')")
+                version = conn.execute("PRAGMA main.user_version").fetchone()[0]
+                conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+            finally:
+                conn.execute("DETACH DATABASE backup")
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk must not also fill up with halves
+        raise
     os.replace(partial, final)
     prune(target_dir, reason)
     return final

@@ -30,6 +30,9 @@ def open_connection(path: Path, key: bytes, *, check: bool = True) -> sqlcipher3
                               timeout=10.0)
     try:
         # Raw-key form with a key we made: a passphrase is never interpolated here.
+        # SQLCipher's own log writes "hmac check failed" lines to stderr on a damaged page;
+        # we report damage ourselves, in the user's language, and a command prints one line.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         if check:
             _check_key(conn)

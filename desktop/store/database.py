@@ -62,6 +62,7 @@ class Store:
         self.device_id = read_meta(conn, "device_id") or ""
         self.store_id = slots.store_id
         self.clock_ms = now_ms
+        self._columns: dict[str, frozenset[str]] = {}
 
     # -- opening --------------------------------------------------------------------
     @classmethod
@@ -178,7 +179,8 @@ class Store:
     # -- working --------------------------------------------------------------------
     def transaction(self, user_id: str | None) -> Transaction:
         """The one write path: `with store.transaction(user.id) as tx: tx.save(...)`."""
-        return Transaction(self.conn, self.device_id, user_id, clock_ms=self.clock_ms)
+        return Transaction(self.conn, self.device_id, user_id, clock_ms=self.clock_ms,
+                           columns=self._columns)
 
     def connect(self) -> sqlcipher3.Connection:
         """Another connection to the same file, for a worker thread (one per thread)."""
@@ -262,10 +264,11 @@ class Store:
         user = self.user(user_id)
         if user is None:
             raise UnknownUserError(user_id)
+        params = kdf or keys.calibrate()  # ~1 s: not while holding the write lock
         with self.transaction(by) as tx:
             tx.note("password_change", "users", user_id)
             self.slots.set_user(self._key, user.id, user.username, user.display_name,
-                                new_password, kdf or keys.calibrate())
+                                new_password, params)
 
     def remove_user(self, by: str | None, user_id: str) -> None:
         """Remove the user's key slot (they can no longer unlock) and mark them removed."""

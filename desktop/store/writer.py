@@ -36,15 +36,14 @@ def write_meta(conn: sqlcipher3.Connection, key: str, value: str) -> None:
                  " SET value = excluded.value", (key, value))
 
 
-_columns_cache: dict[tuple[int, str], frozenset[str]] = {}
-
-
-def table_columns(conn: sqlcipher3.Connection, table: str) -> frozenset[str]:
-    key = (id(conn), table)
-    cols = _columns_cache.get(key)
+def table_columns(conn: sqlcipher3.Connection, table: str,
+                  cache: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """The columns of *table*; *cache* (one per open store) saves the PRAGMA per save."""
+    cols = cache.get(table) if cache is not None else None
     if cols is None:
         cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
-        _columns_cache[key] = cols
+        if cache is not None:
+            cache[table] = cols
     return cols
 
 
@@ -60,8 +59,9 @@ class Transaction:
     """A write transaction on one connection; use through Store.transaction()."""
 
     def __init__(self, conn: sqlcipher3.Connection, device_id: str, user_id: str | None,
-                 clock_ms=now_ms) -> None:
+                 clock_ms=now_ms, columns: dict[str, frozenset[str]] | None = None) -> None:
         self.conn = conn
+        self._columns = {} if columns is None else columns
         self.device_id = device_id
         self.user_id = user_id
         self._clock_ms = clock_ms
@@ -122,7 +122,7 @@ class Transaction:
         system columns raise RecordError; changing an event row raises RecordError.
         """
         table_spec = spec(table)
-        cols = table_columns(self.conn, table)
+        cols = table_columns(self.conn, table, self._columns)
         bad = [f for f in fields if f not in cols or f in SYSTEM_COLUMNS]
         if bad:
             raise RecordError(f"{table}: fields not allowed: {', '.join(sorted(bad))}")
@@ -172,7 +172,7 @@ class Transaction:
         already exists raises; this never updates.
         """
         table_spec = spec(table)
-        cols = table_columns(self.conn, table)
+        cols = table_columns(self.conn, table, self._columns)
         ids = [new_id() for _ in rows] if ids is None else ids
         if len(ids) != len(rows):
             raise RecordError(f"{table}: {len(rows)} rows but {len(ids)} ids")
