@@ -28,6 +28,7 @@ from desktop.store.errors import PermissionDeniedError
 from desktop.store.keys import KdfParams, KeySlots
 from desktop.store.outbox import pending_count
 from desktop.store.records import now_ms
+from desktop.store.writer import read_meta
 
 MIN_PASSWORD = 6
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{2,32}$")
@@ -107,6 +108,8 @@ class Session:
         self.store = store
         self.user = user
         self._lock = threading.RLock()
+        self._reader_lock = threading.Lock()
+        self._reader = None  # a second connection for background reads (status)
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -147,6 +150,10 @@ class Session:
     def close(self) -> None:
         """Close the store and forget the key (lock, log out, quit)."""
         with self._lock:
+            with self._reader_lock:
+                if self._reader is not None:
+                    self._reader.close()
+                    self._reader = None
             if not self.store.closed:
                 audit.record(self.store.conn, self.user.id, "logout")
                 self.store.close()
@@ -157,16 +164,22 @@ class Session:
 
     # -- status -----------------------------------------------------------------------
     def status(self) -> Status:
-        with self._lock:
-            last = self.store.meta("hlc")
+        """The status-bar figures. Counting a large outbox takes a moment, so this reads on
+        a connection of its own and never holds up the session's writes: call it off the
+        GUI thread."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = self.store.connect()
+            conn = self._reader
+            last = read_meta(conn, "hlc")
             largest = hlc.parse(last) if last else hlc.ZERO
             return Status(
                 user_display_name=self.user.display_name,
                 user_role=self.user.role,
-                pending_changes=pending_count(self.store.conn),
-                last_sync=self.store.meta("last_sync_at"),
+                pending_changes=pending_count(conn),
+                last_sync=read_meta(conn, "last_sync_at"),
                 clock_wrong=hlc.clock_is_wrong(now_ms(), largest),
-                clinic_name=self.store.meta("clinic_name", "") or "",
+                clinic_name=read_meta(conn, "clinic_name", "") or "",
             )
 
     def auto_lock_minutes(self) -> int:
