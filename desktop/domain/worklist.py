@@ -29,12 +29,12 @@ class WorkItem:
     details: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def status(self, today: date) -> str:
-        """"overdue" past the window, "today" when the window ends today or is open and
-        starts today, "this_week" within 7 days, else "upcoming"."""
+        """"overdue" past the window, "today" while the window is open (the visit can be
+        done today), "this_week" when it opens within 7 days, else "upcoming"."""
         if today > self.due_by:
             return OVERDUE
         if self.due_from <= today:
-            return DUE_TODAY if self.due_by == today or self.due_from == today else DUE_THIS_WEEK
+            return DUE_TODAY
         if (self.due_from - today).days <= 7:
             return DUE_THIS_WEEK
         return UPCOMING
