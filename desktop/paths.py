@@ -7,13 +7,25 @@ USB-stick install can each point at their own store.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "Eke"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
+
+
+def bundle_root() -> Path:
+    """The folder that holds resources/ and i18n/: the checkout when run from source, the
+    unpacked bundle (sys._MEIPASS) when run as the program PyInstaller built."""
+    unpacked = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and unpacked:
+        return Path(unpacked)
+    return Path(__file__).resolve().parent.parent
+
+
+RESOURCES = bundle_root() / "resources"
+I18N_DIR = bundle_root() / "i18n"
 
 
 def default_data_dir() -> Path:
