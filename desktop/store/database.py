@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
@@ -194,9 +196,23 @@ class Store:
             write_meta(self.conn, key, value)
             tx.note("setting", detail=key)
 
-    def backup(self, reason: str = "manual", target_dir: Path | None = None) -> Path:
-        return backup.make_backup(self.conn, self._key,
-                                  target_dir or backup.backup_dir(self.data_dir), reason)
+    def backup(self, reason: str = "manual", target_dir: Path | None = None,
+               should_stop: Callable[[], bool] | None = None,
+               now: datetime | None = None) -> Path:
+        """A backup copy in *target_dir* (default: the data folder's backups). Copies on a
+        connection of its own, so saves go on while it runs (seconds per 100 MB)."""
+        conn = self.connect()
+        try:
+            return backup.make_backup(conn, self._key,
+                                      target_dir or backup.backup_dir(self.data_dir), reason,
+                                      now=now, should_stop=should_stop)
+        finally:
+            conn.close()
+
+    def check_backup(self, path: Path) -> int:
+        """The schema version of the backup at *path*; BackupForeignError if it is not a
+        backup of this store (see backup.check_backup)."""
+        return backup.check_backup(path, self._key, self.store_id)
 
     def integrity_errors(self) -> list[str]:
         return integrity_errors(self.conn)
