@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.domain import hlc
+from desktop.services import backups
 from desktop.services.errors import (
     AreaCodeError,
     LastAdminError,
@@ -171,7 +172,8 @@ class Session:
             if self._reader is None:
                 self._reader = self.store.connect()
             conn = self._reader
-            last = read_meta(conn, "hlc")
+            # The largest HLC heard from central counts too: our own HLC may lag it.
+            last = max(read_meta(conn, "hlc") or "", read_meta(conn, "hlc_max_seen") or "")
             largest = hlc.parse(last) if last else hlc.ZERO
             return Status(
                 user_display_name=self.user.display_name,
@@ -265,6 +267,108 @@ class Session:
     def backups(self) -> list[backup.BackupInfo]:
         return backup.list_backups(backup.backup_dir(self.store.data_dir))
 
+    def run_backup(self, should_stop: Callable[[], bool] | None = None
+                   ) -> backups.BackupOutcome:
+        """A backup now, in the data folder and the chosen extra folder (seconds per
+        100 MB; own connection, saves go on): call it off the GUI thread."""
+        return backups.run_backup(self.store, "manual", should_stop=should_stop,
+                                  lock=self._lock)
+
+    def run_daily_backup(self, should_stop: Callable[[], bool] | None = None
+                         ) -> backups.BackupOutcome | None:
+        """The day's automatic backup if none was made today, else None (off the GUI
+        thread; any user's session makes it)."""
+        return backups.run_daily_backup(self.store, should_stop=should_stop, lock=self._lock)
+
+    def all_backups(self) -> list[backups.BackupEntry]:
+        """Backups in the data folder and the extra folder (when present), newest first."""
+        return backups.list_all(self.store)
+
+    def backup_folder(self) -> str:
+        folder = backups.extra_folder(self.store)
+        return str(folder) if folder else ""
+
+    def set_backup_folder(self, folder: str | None) -> Changes:
+        """Administrators choose the extra backup folder (a USB drive); None forgets it."""
+        self._require_admin()
+        with self._lock:
+            backups.set_extra_folder(self.store, self.user.id, folder)
+        return Changes(settings=True)
+
+    def restore_backup(self, path: Path) -> Path:
+        """Administrators put a backup of this store in place of the data and the session
+        ends (log in again). Returns where the replaced file was kept."""
+        self._require_admin()
+        with self._lock:
+            with self._reader_lock:
+                if self._reader is not None:
+                    self._reader.close()
+                    self._reader = None
+            return backups.restore(self.store, self.user.id, path)
+
+    def export_for_move(self, folder: Path) -> Path:
+        """Administrators write the package that moves this store to another laptop
+        (opens there with a user's password or the recovery key). Off the GUI thread."""
+        from desktop import __version__
+
+        self._require_admin()
+        return backups.export_package(self.store, folder, __version__)
+
+    # -- sync (desktop/services/sync_service.py, conflicts.py) ------------------------------
+    def sync_now(self, endpoint: str | None = None, progress=None, cancelled=None):  # noqa: ANN001, ANN201
+        """Sync once with central (see sync_service.sync_once); off the GUI thread."""
+        from desktop.services import sync_service
+
+        return sync_service.sync_once(self, endpoint, progress, cancelled)
+
+    def auto_sync(self, cancelled=None, progress=None):  # noqa: ANN001, ANN201
+        """Sync if enrolled, switched on, changes are pending and central answers, else None."""
+        from desktop.services import sync_service
+
+        return sync_service.auto_sync(self, cancelled, progress)
+
+    def enroll(self, endpoint: str, code: str) -> dict:
+        """Enrol this laptop with a one-time code (administrators only)."""
+        from desktop.services import sync_service
+
+        return sync_service.enroll(self, endpoint, code)
+
+    def sync_overview(self):  # noqa: ANN201
+        from desktop.services import sync_service
+
+        return sync_service.overview(self)
+
+    def set_auto_sync(self, enabled: bool, minutes: int | None = None) -> Changes:
+        """Switch the background sync on or off, and how often it checks (1–240 minutes)."""
+        with self._lock:
+            self.store.set_meta(self.user.id, "auto_sync", "1" if enabled else "0")
+            if minutes is not None:
+                self.store.set_meta(self.user.id, "auto_sync_minutes",
+                                    str(max(1, min(240, int(minutes)))))
+        return Changes(settings=True)
+
+    def conflicts(self) -> list:
+        from desktop.services import conflicts
+
+        return conflicts.list_conflicts(self)
+
+    def resolve_conflict(self, conflict_id: int, choice: str) -> Changes:
+        """Keep the "local" or "remote" value of a conflict (written as a new change)."""
+        from desktop.services import conflicts
+
+        done = conflicts.resolve(self, conflict_id, choice)
+        return Changes(tables=frozenset({done["table"]}), ids=(done["id"],))
+
+    def sync_errors(self) -> list:
+        from desktop.services import conflicts
+
+        return conflicts.list_errors(self)
+
+    def retry_sync_errors(self) -> int:
+        from desktop.services import conflicts
+
+        return conflicts.retry_errors(self)
+
     def _require_admin(self) -> None:
         if not self.user.is_admin:
             raise PermissionDeniedError(self.user.role)
@@ -298,3 +402,9 @@ def versions() -> dict[str, str]:
         conn.close()
     return {"eke": __version__, "python": platform.python_version(),
             "sqlcipher": str(cipher), "sqlite": sqlcipher3.sqlite_version}
+
+
+def install_package(data_dir: Path, source: Path) -> str:
+    """First run on a new laptop: install a move package (or a backup with its key slot
+    file beside it) into the empty *data_dir*; then log in as usual."""
+    return backups.install_package(data_dir, source)
