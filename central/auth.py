@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from central.errors import Forbidden, Unauthorized
+from central.keys import KeyFile
 from central.storage import Device, Storage
+from desktop.sync.bundle import bundle_key_from_token
 from desktop.sync.protocol import (
     ENROLLMENT_CODE_ALPHABET,
     ENROLLMENT_CODE_CHARS,
@@ -54,17 +56,21 @@ def new_device_id() -> str:
     return "".join(secrets.choice(DEVICE_ALPHABET) for _ in range(12))
 
 
-def enroll(storage: Storage, request: EnrollRequest) -> tuple[Device, str]:
+def enroll(storage: Storage, request: EnrollRequest, keys: KeyFile) -> tuple[Device, str]:
     """Use the code once: a new device with the code's areas and its token (shown once).
 
     The device keeps the id it proposes (the id in its revs) unless another device has it.
+    Its bundle key (derived from the token, which central sees only now) is stored sealed
+    under *keys*.
     """
     device_id = request.device_id
     if device_id is None or storage.device_exists(device_id):
         device_id = new_device_id()
     token = secrets.token_urlsafe(32)  # 256 random bits
     draft = Device(device_id, request.device_name, (), utc_now_iso())
-    device = storage.enroll(secret_hash(request.enrollment_code), draft, secret_hash(token))
+    sealed = keys.seal(device_id, bundle_key_from_token(device_id, token))
+    device = storage.enroll(secret_hash(request.enrollment_code), draft, secret_hash(token),
+                            sealed)
     if device is None:
         raise Unauthorized("central.auth.bad_code")
     return device, token

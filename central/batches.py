@@ -120,7 +120,8 @@ def apply_batch(storage: Storage, device: Device, batch: Batch, now_ms: int) -> 
                              str(clock), tuple(clamps))
         tx.set_clock(str(clock))
         tx.add_conflicts(batch.batch_id, [c.to_json() for c in conflicts])
-        tx.save_answer(batch.batch_id, device.id, json.dumps(answer.to_json()), utc_now_iso())
+        tx.save_answer(batch.batch_id, device.id, json.dumps(answer.to_json()), utc_now_iso(),
+                       answer.cursor)
     return answer
 
 

@@ -41,3 +41,39 @@ class StorageError(CentralError):
 
     status = 500
     code = "central.storage"
+
+
+class Unavailable(CentralError):
+    """The database cannot be reached or is busy for now: come back later (503)."""
+
+    status = 503
+    code = "central.busy"
+
+
+class TooManyRequests(CentralError):
+    """The device sends faster than its rate allows; `retry_after_s` says when to come back."""
+
+    status = 429
+    code = "central.rate_limited"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__()
+        self.retry_after_s = retry_after_s
+
+
+class ClientTooOld(CentralError):
+    """The program is older than the oldest version central accepts: it must be updated."""
+
+    status = 409
+    code = "client_too_old"
+
+    def __init__(self, min_version: str) -> None:
+        super().__init__()
+        self.min_version = min_version
+
+
+class BundleRefused(CentralError):
+    """A bundle that is not a bundle, fails authentication or names an unknown device."""
+
+    status = 400
+    code = "central.bundle.refused"

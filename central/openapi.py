@@ -60,3 +60,6 @@ ENROLL_BODY = _body({
                    "device_name": {"type": "string", "maxLength": 100},
                    "device_id": {"type": "string"}},
 })
+
+BUNDLE_BODY = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}

@@ -1,8 +1,7 @@
 """Central's storage: the `Storage` interface and its SQLite implementation.
 
-The sync logic (central/batches.py) talks only to `Storage` and `BatchTx`, never to SQL, so
-a PostgreSQL backend can implement the same two interfaces later (`postgresql://` URLs are
-refused until then). What such a backend must keep:
+The sync logic (central/batches.py) talks only to `Storage` and `BatchTx`, never to SQL;
+central/pg_storage.py implements the same two interfaces on PostgreSQL. What both keep:
 
 - a batch transaction is all-or-nothing and serialised against other batch transactions
   (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory lock), so that server
@@ -93,17 +92,26 @@ class BatchTx(Protocol):
 
     def set_change_area(self, seq: int, area: str | None) -> None: ...
     def add_conflicts(self, batch_id: str, conflicts: Sequence[dict[str, Any]]) -> None: ...
-    def save_answer(self, batch_id: str, device_id: str, answer: str, at: str) -> None: ...
+    def save_answer(self, batch_id: str, device_id: str, answer: str, at: str, seq: int
+                    ) -> None: ...
     def max_seq(self) -> int: ...
 
 
 class Storage(Protocol):
     def init(self) -> None: ...
     def add_code(self, code_hash: str, areas: Sequence[str], at: str) -> None: ...
-    def enroll(self, code_hash: str, device: Device, token_hash: str) -> Device | None:
+    def enroll(self, code_hash: str, device: Device, token_hash: str, sealed_bundle_key: str
+               ) -> Device | None:
         """Use the code and add *device* with the code's areas; None if unknown or used."""
 
     def device_exists(self, device_id: str) -> bool: ...
+    def device(self, device_id: str) -> Device | None: ...
+    def sealed_bundle_key(self, device_id: str) -> str | None:
+        """The device's bundle key as stored (sealed under central's key file), or None."""
+
+    def answers_since(self, device_id: str, since: int) -> list[str]:
+        """Answer JSON of the device's batches taken at server sequence >= *since*."""
+
     def device_by_token(self, token_hash: str) -> Device | None: ...
     def list_devices(self) -> list[Device]: ...
     def revoke_device(self, device_id: str, at: str) -> bool: ...
@@ -114,6 +122,7 @@ class Storage(Protocol):
 
     def clock(self) -> str | None: ...
     def live_rows(self) -> dict[str, int]: ...
+    def close(self) -> None: ...
 
 
 _SCHEMA = """
@@ -122,9 +131,9 @@ CREATE TABLE IF NOT EXISTS enrollment_codes (code_hash TEXT PRIMARY KEY, areas T
     issued_at TEXT NOT NULL, used_at TEXT, device_id TEXT);
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE, areas TEXT NOT NULL, enrolled_at TEXT NOT NULL,
-    revoked_at TEXT);
+    revoked_at TEXT, bundle_key TEXT);
 CREATE TABLE IF NOT EXISTS batches (batch_id TEXT PRIMARY KEY, device_id TEXT NOT NULL,
-    answer TEXT NOT NULL, received_at TEXT NOT NULL);
+    answer TEXT NOT NULL, received_at TEXT NOT NULL, seq INTEGER);
 CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT,
     table_name TEXT NOT NULL, row_id TEXT NOT NULL, rev TEXT NOT NULL, stored_rev TEXT NOT NULL,
     fields TEXT NOT NULL, deleted INTEGER NOT NULL, device_id TEXT NOT NULL,
@@ -137,6 +146,9 @@ CREATE INDEX IF NOT EXISTS rows_live ON rows(table_name, deleted);
 CREATE TABLE IF NOT EXISTS conflicts (n INTEGER PRIMARY KEY, batch_id TEXT NOT NULL,
     detail TEXT NOT NULL);
 """
+# Columns added after the first pilot files were made: (table, column, declaration).
+_ADDED_COLUMNS = (("devices", "bundle_key", "TEXT"), ("batches", "seq", "INTEGER"))
+_LATE_INDEXES = "CREATE INDEX IF NOT EXISTS batches_device ON batches(device_id, seq);"
 
 
 def _dump(value: Any) -> str:
@@ -215,9 +227,10 @@ class SqliteBatchTx:
         self.conn.executemany("INSERT INTO conflicts(batch_id, detail) VALUES (?, ?)",
                               [(batch_id, _dump(c)) for c in conflicts])
 
-    def save_answer(self, batch_id: str, device_id: str, answer: str, at: str) -> None:
-        self.conn.execute("INSERT INTO batches(batch_id, device_id, answer, received_at)"
-                          " VALUES (?,?,?,?)", (batch_id, device_id, answer, at))
+    def save_answer(self, batch_id: str, device_id: str, answer: str, at: str, seq: int
+                    ) -> None:
+        self.conn.execute("INSERT INTO batches(batch_id, device_id, answer, received_at, seq)"
+                          " VALUES (?,?,?,?,?)", (batch_id, device_id, answer, at, seq))
 
     def max_seq(self) -> int:
         return int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
@@ -255,13 +268,22 @@ class SqliteStorage:
     def init(self) -> None:
         with closing(self._connect()) as conn:
             conn.executescript(_SCHEMA)
+            for table, column, decl in _ADDED_COLUMNS:
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            conn.executescript(_LATE_INDEXES)
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
 
     def add_code(self, code_hash: str, areas: Sequence[str], at: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT INTO enrollment_codes(code_hash, areas, issued_at)"
                          " VALUES (?,?,?)", (code_hash, _dump(list(areas)), at))
 
-    def enroll(self, code_hash: str, device: Device, token_hash: str) -> Device | None:
+    def enroll(self, code_hash: str, device: Device, token_hash: str, sealed_bundle_key: str
+               ) -> Device | None:
         with self._write() as conn:
             r = conn.execute("SELECT areas FROM enrollment_codes WHERE code_hash = ?"
                              " AND used_at IS NULL", (code_hash,)).fetchone()
@@ -270,10 +292,28 @@ class SqliteStorage:
             conn.execute("UPDATE enrollment_codes SET used_at = ?, device_id = ?"
                          " WHERE code_hash = ?", (device.enrolled_at, device.id, code_hash))
             areas = tuple(json.loads(r[0]))
-            conn.execute("INSERT INTO devices(id, name, token_hash, areas, enrolled_at)"
-                         " VALUES (?,?,?,?,?)", (device.id, device.name, token_hash,
-                                                 _dump(list(areas)), device.enrolled_at))
+            conn.execute("INSERT INTO devices(id, name, token_hash, areas, enrolled_at,"
+                         " bundle_key) VALUES (?,?,?,?,?,?)",
+                         (device.id, device.name, token_hash, _dump(list(areas)),
+                          device.enrolled_at, sealed_bundle_key))
         return Device(device.id, device.name, areas, device.enrolled_at)
+
+    def device(self, device_id: str) -> Device | None:
+        with closing(self._connect()) as conn:
+            r = conn.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
+        return _device(r) if r else None
+
+    def sealed_bundle_key(self, device_id: str) -> str | None:
+        with closing(self._connect()) as conn:
+            r = conn.execute("SELECT bundle_key FROM devices WHERE id = ?",
+                             (device_id,)).fetchone()
+        return r[0] if r else None
+
+    def answers_since(self, device_id: str, since: int) -> list[str]:
+        with closing(self._connect()) as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT answer FROM batches WHERE device_id = ? AND seq >= ? ORDER BY seq",
+                (device_id, since))]
 
     def device_exists(self, device_id: str) -> bool:
         with closing(self._connect()) as conn:
@@ -345,13 +385,18 @@ class SqliteStorage:
 
 
 def open_storage(url: str | None = None) -> Storage:
-    """The storage a database URL names: `sqlite:///file`, a plain path, or the default.
+    """The storage a database URL names: `postgresql://…`, `sqlite:///file`, a plain path,
+    or the default.
 
     The default is $EKE_CENTRAL_DB, else eke-central.sqlite3 in the current folder.
     """
     url = url or os.environ.get(DB_ENV) or DEFAULT_DB_FILE
     if url.startswith(("postgresql:", "postgres:")):
-        raise StorageError(detail="the PostgreSQL backend is not implemented yet")
+        from central.pg_storage import PostgresStorage  # psycopg only when asked for
+
+        pg = PostgresStorage(url)
+        pg.init()
+        return pg
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):]
     elif "://" in url:

@@ -72,6 +72,10 @@ case "$cmd" in
     install_python
     install_fonts
     export QT_QPA_PLATFORM=offscreen
+    # A private PostgreSQL cluster for central's production backend (stopped on exit). If it
+    # cannot start, its tests skip with the reason here and fail under CI=true.
+    # shellcheck source=packaging/ci_postgres.sh
+    source packaging/ci_postgres.sh
     shift
     set +e
     "$VENV/bin/python" -m pytest "$@"

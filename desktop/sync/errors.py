@@ -74,3 +74,37 @@ class SyncRejectedError(SyncError):
     """Central refused the request (400, 413, 409 other than the version, 5xx)."""
 
     code = "sync.rejected"
+
+
+# Central's answer to a program older than the oldest version it accepts (HTTP 409, JSON
+# {"error": "client_too_old", "min_version": "…"}): the user must install an update.
+CLIENT_TOO_OLD = "client_too_old"
+# Central's answer when a device pushes faster than its rate allows (HTTP 429, Retry-After).
+RATE_LIMITED = "central.rate_limited"
+# Central is busy or its database is out of reach for now (HTTP 503, Retry-After).
+BUSY = "central.busy"
+
+
+class SyncClientTooOldError(SyncError):
+    """Central accepts only newer versions of the program: install an update (409)."""
+
+    code = "sync.client_too_old"
+
+
+class BundleError(SyncError):
+    """An offline bundle cannot be read: not a bundle, another format, tampered, wrong key."""
+
+    code = "sync.bundle"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# BundleError codes (desktop/sync/bundle.py); none of them carries any of the bundle's content.
+BUNDLE_NOT_A_BUNDLE = "sync.bundle.not_a_bundle"
+BUNDLE_FORMAT = "sync.bundle.format"            # a newer bundle format than this program reads
+BUNDLE_AUTH = "sync.bundle.auth"                # tampered, damaged or encrypted for another key
+BUNDLE_WRONG_DEVICE = "sync.bundle.wrong_device"
+BUNDLE_DIRECTION = "sync.bundle.direction"      # a bundle for the laptop offered to central, or back
+BUNDLE_TOO_LARGE = "sync.bundle.too_large"

@@ -1,4 +1,5 @@
-"""Test harness for central: `python -m central serve` on 127.0.0.1, a free port, a tmp SQLite file.
+"""Test harness for central: `python -m central serve` on 127.0.0.1, a free port, a tmp SQLite
+file or a fresh PostgreSQL database (see `database_url`).
 
 A uniquely named module rather than conftest.py, so that test modules can import it by name
 without meeting another directory's conftest.
@@ -9,6 +10,7 @@ this machine.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -17,7 +19,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
+
+import desktop
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA = "150525100000"          # a township of Naiman Banner
@@ -44,18 +49,84 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class Central:
-    """A running server and the helpers the tests share."""
+POSTGRES_ENV = "EKE_TEST_POSTGRES_URL"  # set by packaging/ci_postgres.sh
+BACKENDS = ("sqlite", "postgresql")
 
-    def __init__(self, db: Path) -> None:
+
+def postgres_admin_url() -> str:
+    """The test cluster's URL; skips the test (fails it under CI=true) when there is none."""
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    why = os.environ.get("EKE_TEST_POSTGRES_SKIP", f"{POSTGRES_ENV} is not set")
+    message = (f"PostgreSQL backend not tested: {why} (run the tests through"
+               " `bash packaging/dev.sh test`, which starts a private cluster)")
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def new_postgres_database() -> str:
+    """A fresh, empty database on the test cluster; its URL."""
+    import psycopg
+
+    admin = postgres_admin_url()
+    name = "eke_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_admin_url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def database_url(backend: str, folder: Path) -> str:
+    """Where a server of *backend* keeps its data: a file in *folder* or a new database."""
+    if backend == "sqlite":
+        return str(folder / "central.sqlite3")
+    return new_postgres_database()
+
+
+class Central:
+    """A running server and the helpers the tests share.
+
+    *db* is an SQLite path or a postgresql:// URL; the key file lives in *key_dir* (default:
+    next to an SQLite file, else in a fresh temporary folder). *serve_args* go to `serve`.
+    """
+
+    def __init__(self, db: Path | str, key_file: Path | None = None,
+                 serve_args: tuple[str, ...] = ()) -> None:
         self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        if key_file is None and str(db).startswith("postgresql:"):
+            import tempfile
+
+            key_file = Path(tempfile.mkdtemp(prefix="eke-key-")) / "central.key"
+        self.key_file = key_file
+        self.serve_args = serve_args
         self.http = requests.Session()
         self.http.trust_env = False  # never through a proxy: 127.0.0.1 only
+        self.start()
+
+    @property
+    def is_postgres(self) -> bool:
+        return str(self.db).startswith("postgresql:")
+
+    def _db_args(self) -> list[str]:
+        args = ["--database-url", str(self.db)]
+        return args + (["--key-file", str(self.key_file)] if self.key_file else [])
+
+    def start(self) -> None:
+        """Start (or restart, on the same database) the server on a fresh port."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--host", "127.0.0.1", "--port",
-             str(self.port), "--database-url", str(db)],
+             str(self.port), *self._db_args(), *self.serve_args],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in range(300):  # bounded: at most ~30 s for the server to come up
             if self.proc.poll() is not None:
@@ -69,7 +140,6 @@ class Central:
             raise RuntimeError("central did not start")
 
     def stop(self) -> str:
-        self.http.close()
         self.proc.terminate()
         try:
             out, _ = self.proc.communicate(timeout=20)
@@ -78,10 +148,18 @@ class Central:
             out, _ = self.proc.communicate()
         return out.decode("utf-8", "replace")
 
+    def close(self) -> str:
+        """Stop for good: the server, the session and a PostgreSQL test database."""
+        out = self.stop()
+        self.http.close()
+        if self.is_postgres:
+            drop_postgres_database(str(self.db))
+        return out
+
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "central", *args, "--database-url",
-                               str(self.db)], cwd=ROOT, capture_output=True, text=True,
-                              timeout=60, check=check)
+        return subprocess.run([sys.executable, "-m", "central", *args, *self._db_args()],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              check=check)
 
     def issue_code(self, *areas: str) -> str:
         return self.cli("issue-code", "--areas", ",".join(areas)).stdout.strip()
@@ -100,7 +178,8 @@ class Central:
 class Device:
     def __init__(self, central: Central, device_id: str, token: str) -> None:
         self.central, self.id, self.token = central, device_id, token
-        self.headers = {"Authorization": f"Bearer {token}", "X-Eke-Protocol": "1"}
+        self.headers = {"Authorization": f"Bearer {token}", "X-Eke-Protocol": "1",
+                        "X-Eke-Version": desktop.__version__}
 
     def batch(self, changes: list[dict[str, Any]], batch_id: str | None = None,
               base_cursor: int = 0) -> dict[str, Any]:
