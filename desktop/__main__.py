@@ -47,6 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="print live rows per table and pending changes as JSON")
     stats.add_argument("--data-dir", dest="sub_data_dir", required=True)
     stats.add_argument("--user", dest="sub_user", default=None)
+
+    back = sub.add_parser("backup", help="make an encrypted backup now (data folder, the"
+                          " chosen extra folder and --to FOLDER); prints what was made as JSON")
+    back.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    back.add_argument("--user", dest="sub_user", default=None)
+    back.add_argument("--to", dest="to_folder", default=None,
+                      help="also copy the backup into this folder (e.g. a USB drive)")
+
+    restore = sub.add_parser("restore", help="restore a backup or install a move package"
+                             " (an empty data folder); the replaced file is kept aside")
+    restore.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    restore.add_argument("--user", dest="sub_user", default=None)
+    restore.add_argument("--from", dest="from_file", required=True,
+                         help="a backup file (eke-….db) or a move package (eke-move-….zip)")
     return parser
 
 

@@ -210,3 +210,17 @@ def install_package(data_dir: Path, source: Path) -> str:
     empty *data_dir*; returns the store id. Log in afterwards to open it."""
     return backup.install_package(data_dir, source)
 
+
+
+def copy_to_folder(store: Store, source: Path, folder: Path) -> Path:
+    """Copy the finished backup *source* into *folder* (this store's sub-folder there,
+    with the key slot file beside it); for `python -m desktop backup --to FOLDER`."""
+    reason = source.stem.split("-")[-1]
+    return _copy_to(source, extra_target(store, folder), reason, store)
+
+
+def remove_installed(data_dir: Path) -> None:
+    """Undo install_package in *data_dir* (which was empty before): the installed store
+    did not open, so nothing of it may stay to block a second try."""
+    for name in ("eke.db", "eke.db-wal", "eke.db-shm", "keyslots.json"):
+        (data_dir / name).unlink(missing_ok=True)

@@ -40,6 +40,12 @@ def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
             return demo(data_dir, args)
         if command == "stats":
             return stats(data_dir, getattr(args, "sub_user", None) or args.user or "admin")
+        if command == "backup":
+            return backup(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
+                          getattr(args, "to_folder", None))
+        if command == "restore":
+            return restore(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
+                           Path(args.from_file))
     raise UsageError(f"unknown command {command}")
 
 
@@ -81,3 +87,51 @@ def stats(data_dir: Path, username: str) -> dict[str, Any]:
     finally:
         session.close()
     return out
+
+
+def backup(data_dir: Path, username: str, to_folder: str | None) -> dict[str, Any]:
+    """A manual backup now: {made: [paths], extra_folder_missing: bool}."""
+    from desktop.services import backups
+    from desktop.services.session import Session
+
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        outcome = session.run_backup()
+        made = list(outcome.made)
+        if to_folder:
+            made.append(backups.copy_to_folder(session.store, outcome.made[0],
+                                               Path(to_folder)))
+    finally:
+        session.close()
+    return {"made": [str(p) for p in made], "extra_folder_missing": outcome.extra_missing}
+
+
+def restore(data_dir: Path, username: str, source: Path) -> dict[str, Any]:
+    """Restore *source* over the store in *data_dir*, or install it (a move package or a
+    backup with its key slot file) when the folder has no store yet. Either way the
+    result is opened with the user's password at once, which also upgrades an older
+    schema: {restored_from, replaced_kept_in, store_id}."""
+    from desktop.services import backups
+    from desktop.services.session import Session, has_store
+
+    password = password_from_env()
+    aside: str | None = None
+    if has_store(data_dir):
+        session = Session.login(data_dir, username, password)
+        try:
+            aside = str(session.restore_backup(source))
+        finally:
+            session.close()
+    else:
+        backups.install_package(data_dir, source)
+    try:
+        session = Session.login(data_dir, username, password)
+    except BaseException:
+        if aside is None:
+            backups.remove_installed(data_dir)  # a fresh folder stays fresh
+        raise
+    try:
+        return {"restored_from": str(source), "replaced_kept_in": aside,
+                "store_id": session.store.store_id}
+    finally:
+        session.close()

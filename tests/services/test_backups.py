@@ -166,3 +166,62 @@ def test_the_move_package_opens_on_a_new_laptop_with_password_or_recovery_key(
         assert recovered.store.meta("clinic_name") == "moving clinic"
     finally:
         recovered.close()
+
+
+# -- the commands, as subprocesses ---------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(*args: str, password: str = "cli-pass-123") -> tuple[int, str, str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EKE_")}
+    env.update(EKE_PASSWORD=password, EKE_KDF="floor", EKE_LANGUAGE="zh_Hans_CN",
+               PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "desktop", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_backup_and_restore_commands(tmp_path):
+    import json
+
+    from desktop import i18n
+    from desktop.i18n.messages import error_text
+
+    before = i18n.current_language()
+    i18n.set_language("zh_Hans_CN")
+    try:
+        refused = error_text(BackupForeignError())
+    finally:
+        i18n.set_language(before)
+    ours, theirs, usb = tmp_path / "ours", tmp_path / "theirs", tmp_path / "usb"
+    for folder in (ours, theirs):
+        assert _run("demo", "--data-dir", str(folder), "--persons", "3")[0] == 0
+
+    code, out, err = _run("backup", "--data-dir", str(ours), "--to", str(usb))
+    assert code == 0, err
+    made = [Path(p) for p in json.loads(out)["made"]]
+    assert made[0].parent == ours / "backups" and made[1].parent.parent == usb
+
+    foreign = Path(json.loads(_run("backup", "--data-dir", str(theirs))[1])["made"][0])
+    code, out, err = _run("restore", "--data-dir", str(ours), "--from", str(foreign))
+    assert code == 2 and out == ""
+    assert err.strip() == refused  # one line, in the user's language
+    assert "Traceback" not in err
+
+    code, out, err = _run("restore", "--data-dir", str(ours), "--from", str(made[0]))
+    assert code == 0, err
+    assert Path(json.loads(out)["replaced_kept_in"]).is_dir()
+
+    # A new laptop: the USB copy (with its key slot file) installs into an empty folder;
+    # a wrong password leaves the folder empty for the next try.
+    laptop = tmp_path / "laptop"
+    code, _out, err = _run("restore", "--data-dir", str(laptop), "--from", str(made[1]),
+                           password="not-the-password")
+    assert code == 2 and not (laptop / "keyslots.json").exists()
+    code, out, err = _run("restore", "--data-dir", str(laptop), "--from", str(made[1]))
+    assert code == 0, err
+    assert _run("stats", "--data-dir", str(laptop))[0] == 0
