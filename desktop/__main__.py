@@ -48,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--data-dir", dest="sub_data_dir", required=True)
     stats.add_argument("--user", dest="sub_user", default=None)
 
+    sync = sub.add_parser("sync", help="sync once with central and print the result as JSON")
+    sync.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    sync.add_argument("--user", dest="sub_user", default=None)
+    sync.add_argument("--endpoint", default=None, help="central's address (default: enrolled)")
+
+    enroll = sub.add_parser("enroll", help="enrol the store with central using a one-time code")
+    enroll.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    enroll.add_argument("--user", dest="sub_user", default=None)
+    enroll.add_argument("--endpoint", required=True, help="central's address, https://…")
+    enroll.add_argument("--code", required=True, help="the one-time enrollment code")
+
     back = sub.add_parser("backup", help="make an encrypted backup now (data folder, the"
                           " chosen extra folder and --to FOLDER); prints what was made as JSON")
     back.add_argument("--data-dir", dest="sub_data_dir", required=True)

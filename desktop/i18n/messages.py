@@ -29,6 +29,24 @@ ERROR_TEXTS = {
     "service.no_password": N_("Set the password in the EKE_PASSWORD environment variable."),
     "service.demo_persons": N_("The number of persons must be 0 or more."),
     "service.demo_area": N_("Area {code} is not a 6-digit county code or a 9-digit township code."),
+    "sync.error": N_("Sync with central failed. Nothing was lost; try again later."),
+    "sync.offline": N_("Central could not be reached (no network, or the server is down)."
+                       " Your changes are kept and will be sent next time."),
+    "sync.unauthorized": N_("Central does not accept this laptop any more. An administrator"
+                            " must enrol it again."),
+    "sync.forbidden": N_("Central refused a record outside this laptop's areas."),
+    "sync.version": N_("Central speaks a newer sync protocol. Please update Eke."),
+    "sync.rejected": N_("Central refused the request ({detail}). Your changes are kept."),
+    "sync.not_enrolled": N_("This laptop is not enrolled with central yet. An administrator"
+                            " enrols it on the Sync page."),
+    "sync.bad_endpoint": N_("The central address must begin with https:// or http://."),
+    "sync.bad_code": N_("The enrollment code is not right, or it was already used."),
+    "sync.not_json": N_("The answer did not come from central (perhaps a Wi-Fi login page)."
+                        " Log in to the network first. Nothing was sent as done."),
+    "sync.bad_answer": N_("Central's answer could not be understood. Check the address."),
+    "sync.cancelled": N_("Sync stopped. What was sent and received so far is kept."),
+    "sync.busy": N_("A sync is already running."),
+    "sync.conflict_gone": N_("This conflict was already resolved."),
 }
 
 ROLE_TEXTS = {

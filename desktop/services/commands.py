@@ -40,6 +40,12 @@ def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
             return demo(data_dir, args)
         if command == "stats":
             return stats(data_dir, getattr(args, "sub_user", None) or args.user or "admin")
+        if command == "sync":
+            return sync(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
+                        getattr(args, "endpoint", None))
+        if command == "enroll":
+            return enroll(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
+                          args.endpoint, args.code)
         if command == "backup":
             return backup(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
                           getattr(args, "to_folder", None))
@@ -133,5 +139,29 @@ def restore(data_dir: Path, username: str, source: Path) -> dict[str, Any]:
     try:
         return {"restored_from": str(source), "replaced_kept_in": aside,
                 "store_id": session.store.store_id}
+    finally:
+        session.close()
+
+
+def sync(data_dir: Path, username: str, endpoint: str | None) -> dict[str, Any]:
+    """Sync once: {pushed, pulled, conflicts, cursor}; any failure raises (never success)."""
+    from desktop.services.session import Session
+    from desktop.services.sync_service import sync_once
+
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        return sync_once(session, endpoint).to_json()
+    finally:
+        session.close()
+
+
+def enroll(data_dir: Path, username: str, endpoint: str, code: str) -> dict[str, Any]:
+    """Enrol the store with a one-time code: {device_id, areas, endpoint}."""
+    from desktop.services.session import Session
+    from desktop.services.sync_service import enroll as enroll_store
+
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        return enroll_store(session, endpoint, code)
     finally:
         session.close()

@@ -28,7 +28,6 @@ from desktop.store.database import ROLES, Store, UserRecord, store_exists
 from desktop.store.errors import PermissionDeniedError
 from desktop.store.keys import KdfParams, KeySlots
 from desktop.store.outbox import pending_count
-from desktop.store.records import now_ms
 from desktop.store.writer import read_meta
 
 MIN_PASSWORD = 6
@@ -180,7 +179,7 @@ class Session:
                 user_role=self.user.role,
                 pending_changes=pending_count(conn),
                 last_sync=read_meta(conn, "last_sync_at"),
-                clock_wrong=hlc.clock_is_wrong(now_ms(), largest),
+                clock_wrong=hlc.clock_is_wrong(self.store.clock_ms(), largest),
                 clinic_name=read_meta(conn, "clinic_name", "") or "",
             )
 

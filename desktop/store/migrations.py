@@ -123,9 +123,38 @@ def _m0002_search_keys(conn: sqlcipher3.Connection) -> None:
     db.execute("CREATE INDEX search_keys_person ON search_keys(person_id)")
 
 
+def _m0003_sync_state(conn: sqlcipher3.Connection) -> None:
+    # The device token lives here, inside the encrypted file, never in a settings file.
+    statements = [
+        """CREATE TABLE sync_state (id INTEGER PRIMARY KEY CHECK (id = 1), endpoint TEXT,
+            device_id TEXT, token TEXT, areas TEXT NOT NULL DEFAULT '[]', enrolled_at TEXT,
+            cursor INTEGER NOT NULL DEFAULT 0, last_result TEXT)""",
+        "INSERT INTO sync_state(id) VALUES (1)",
+        # A batch id is chosen and stored (with the outbox rows it covers) before the first
+        # send, so a retry after a crash re-sends the same id and central answers from memory.
+        """CREATE TABLE sync_batches (batch_id TEXT PRIMARY KEY, base_cursor INTEGER NOT NULL,
+            changes INTEGER NOT NULL, created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT)""",
+        "CREATE INDEX outbox_batch ON outbox(batch_id, urgent DESC, seq)",
+        """CREATE TABLE conflicts (id INTEGER PRIMARY KEY, table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL, field TEXT NOT NULL, local_value TEXT, local_rev TEXT NOT NULL,
+            remote_value TEXT, remote_rev TEXT NOT NULL, source TEXT NOT NULL,
+            detected_at TEXT NOT NULL, resolved_at TEXT, resolution TEXT, resolved_by TEXT,
+            UNIQUE (table_name, row_id, field, local_rev, remote_rev))""",
+        "CREATE INDEX conflicts_open ON conflicts(resolved_at, detected_at)",
+        """CREATE TABLE sync_errors (id INTEGER PRIMARY KEY, table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL, direction TEXT NOT NULL, code TEXT NOT NULL,
+            outbox_seq INTEGER, change TEXT, at TEXT NOT NULL, resolved_at TEXT)""",
+        "CREATE INDEX sync_errors_open ON sync_errors(resolved_at, at)",
+    ]
+    for sql in statements:
+        conn.execute(sql)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
+    Migration("0003_sync_state", _m0003_sync_state),
 )
 LATEST = len(MIGRATIONS)
 
