@@ -29,6 +29,11 @@ ERROR_TEXTS = {
     "service.no_password": N_("Set the password in the EKE_PASSWORD environment variable."),
     "service.demo_persons": N_("The number of persons must be 0 or more."),
     "service.demo_area": N_("Area {code} is not a 6-digit county code or a 9-digit township code."),
+    "store.backup_foreign": N_("This backup does not belong to this data (it comes from another "
+                               "computer's Eke, or it is damaged). Nothing was changed."),
+    "store.backup_stopped": N_("The backup was stopped before it was complete. Nothing was kept."),
+    "store.package_invalid": N_("{detail} is not an Eke package or backup that can be opened "
+                                "here. Nothing was changed."),
     "sync.error": N_("Sync with central failed. Nothing was lost; try again later."),
     "sync.offline": N_("Central could not be reached (no network, or the server is down)."
                        " Your changes are kept and will be sent next time."),

@@ -22,6 +22,7 @@ from desktop.i18n.messages import ERROR_TEXTS
 from desktop.services.session import KdfParams, Session, has_store
 from desktop.ui import errors, fonts, language, tasks
 from desktop.ui.main_window import MainWindow
+from desktop.ui.views.backups import attach_daily_backups
 from desktop.ui.views.login import LoginWindow
 from desktop.ui.views.wizard import SetupWizard
 
@@ -74,6 +75,7 @@ class Shell(QObject):
     def show_wizard(self) -> SetupWizard:
         self.wizard = SetupWizard(self.data_dir, self.kdf)
         self.wizard.completed.connect(self._setup_done)
+        self.wizard.restored.connect(self._restored_from_package)
         self.wizard.show()
         return self.wizard
 
@@ -90,6 +92,15 @@ class Shell(QObject):
     def _setup_done(self, session: Session) -> None:
         wizard, self.wizard = self.wizard, None
         self.open_main(session)
+        if wizard is not None:
+            wizard.close()
+            wizard.deleteLater()
+
+    def _restored_from_package(self) -> None:
+        """The wizard installed a package or backup: log in to open it (and upgrade it)."""
+        wizard, self.wizard = self.wizard, None
+        login = self.show_login()
+        login.error.show_message(_("The backup was restored. Please log in again."))
         if wizard is not None:
             wizard.close()
             wizard.deleteLater()
@@ -111,6 +122,7 @@ class Shell(QObject):
         self.main.damaged.connect(self.lock_damaged)
         self.main.show()
         self.main.start()
+        attach_daily_backups(self.main, session)  # lives and dies with the main window
         main = self.main
         # After the first paint has been queued: the window is on screen and takes input.
         QTimer.singleShot(0, lambda: self.main is main and self.main_ready.emit(main))

@@ -33,6 +33,7 @@ from desktop.services.errors import PasswordMismatchError
 from desktop.services.session import Changes, KdfParams, Session, check_password
 from desktop.ui.errors import log_exception, message_for, show_error
 from desktop.ui.tasks import run_task
+from desktop.ui.views.backups import BackupsBox
 from desktop.ui.widgets.base import BusyBar, FieldError, Retranslatable, add_row
 
 ROLE = Qt.ItemDataRole.UserRole + 1
@@ -370,6 +371,7 @@ class SettingsPage(QScrollArea):
         layout.addWidget(self.own)
         self.users: UsersBox | None = None
         self.auto_lock: AutoLockBox | None = None
+        self.backups: BackupsBox | None = None
         if session.user.is_admin:
             self.users = UsersBox(session, kdf)
             self.users.changed.connect(self.changed)
@@ -377,5 +379,8 @@ class SettingsPage(QScrollArea):
             self.auto_lock.changed.connect(self.changed)
             layout.addWidget(self.users)
             layout.addWidget(self.auto_lock)
+            self.backups = BackupsBox(session)
+            self.backups.changed.connect(self.changed)
+            layout.addWidget(self.backups)
         layout.addStretch(1)
         self.setWidget(body)

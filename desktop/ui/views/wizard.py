@@ -1,5 +1,6 @@
 """First-run wizard: clinic and areas, the first administrator, then the recovery key
-(shown once, printable, confirmed before Finish)."""
+(shown once, printable, confirmed before Finish). A laptop that takes over an existing
+store instead restores a move package or backup from the first page, then logs in."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from desktop.services.session import (
     check_area_codes,
     check_password,
     check_username,
+    install_package,
 )
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets.base import BusyBar, FieldError, Retranslatable, add_row
@@ -70,6 +72,16 @@ class ClinicPage(Retranslatable, QWizardPage):
         self.labels.append(add_row(form, self.village_codes))
         form.addRow("", self.village_hint)
         form.addRow("", self.village_codes_error)
+        # Moving to a new laptop: the store comes from a package instead of this wizard.
+        self.restore_hint = QLabel(objectName="restore_package_hint")
+        self.restore_hint.setWordWrap(True)
+        self.restore_button = QPushButton(objectName="restore_package_button")
+        self.restore_error = FieldError("restore_package_error")
+        self.restore_busy = BusyBar("restore_package_busy")
+        form.addRow(self.restore_hint)
+        form.addRow("", self.restore_button)
+        form.addRow("", self.restore_error)
+        form.addRow(self.restore_busy)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -79,6 +91,9 @@ class ClinicPage(Retranslatable, QWizardPage):
                                              _("Village codes (12 digits)")), strict=True):
             label.setText(text)
         self.village_hint.setText(_("One code per line. Each starts with the township code."))
+        self.restore_hint.setText(_("Moving Eke from another laptop? Restore the package or "
+                                    "backup made there instead of setting up anew."))
+        self.restore_button.setText(_("Restore from a package or backup…"))
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         for label in (self.clinic_name_error, self.township_code_error,
@@ -292,6 +307,7 @@ class SetupWizard(Retranslatable, QWizard):
 
     CLINIC, ADMIN, RECOVERY = 0, 1, 2
     completed = Signal(object)
+    restored = Signal()  # a package or backup was installed: log in to open it
 
     def __init__(self, data_dir: Path, kdf: KdfParams | None = None,
                  parent: QWidget | None = None) -> None:
@@ -312,6 +328,7 @@ class SetupWizard(Retranslatable, QWizard):
                              (QWizard.WizardButton.FinishButton, "wizard_finish"),
                              (QWizard.WizardButton.CancelButton, "wizard_cancel")):
             self.button(button).setObjectName(name)
+        self.clinic_page.restore_button.clicked.connect(self.choose_package)
         self.resize(640, 520)
         self.retranslate()
 
@@ -325,6 +342,40 @@ class SetupWizard(Retranslatable, QWizard):
     @property
     def session(self) -> Session | None:
         return self.admin_page.session
+
+    def choose_package(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose the package or backup"), str(Path.home()),
+            _("Eke packages and backups (*.zip *.db)"))
+        if path:
+            self.restore_from(Path(path))
+
+    def restore_from(self, path: Path) -> None:
+        """Install the package or backup at *path* as this laptop's store (background);
+        emits `restored` when done, shows the reason on the first page when refused."""
+        page = self.clinic_page
+        page.restore_error.clear_message()
+        page.restore_busy.show()
+        page.restore_button.setEnabled(False)
+        data_dir = self.admin_page.data_dir
+        run_task(self, lambda _ctx: install_package(data_dir, path), self._installed,
+                 self._install_failed)
+
+    def _installed(self, _store_id: str) -> None:
+        self.clinic_page.restore_busy.hide()
+        self.restored.emit()
+
+    def _install_failed(self, exc: BaseException) -> None:
+        from desktop.ui.errors import log_exception, message_for
+
+        page = self.clinic_page
+        page.restore_busy.hide()
+        page.restore_button.setEnabled(True)
+        if not isinstance(exc, AppError):
+            log_exception(exc)
+        page.restore_error.show_message(message_for(exc))
 
     def accept(self) -> None:
         session = self.admin_page.session
