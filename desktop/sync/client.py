@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+import desktop
 from desktop.sync import errors
 from desktop.sync.protocol import (
     DEFAULT_PAGE_CHANGES,
@@ -36,6 +37,15 @@ from desktop.sync.protocol import (
 )
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+VERSION_HEADER = "X-Eke-Version"
+
+
+def _min_version(response: requests.Response) -> str:
+    try:
+        value = loads(response.content).get("min_version")
+    except (ProtocolError, AttributeError):
+        return ""
+    return value if isinstance(value, str) and len(value) <= 32 else ""
 
 
 def backoff_delay(attempt: int, base_s: float = 1.0, cap_s: float = 300.0,
@@ -87,7 +97,9 @@ class CentralClient:
 
     def _call(self, method: str, path: str, body: bytes | None = None,
               params: dict[str, Any] | None = None) -> Any:
-        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Accept-Encoding": "gzip"}
+        # The program's version goes with every request: central refuses one too old (409).
+        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Accept-Encoding": "gzip",
+                   VERSION_HEADER: desktop.__version__}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
@@ -126,4 +138,7 @@ class CentralClient:
             raise errors.SyncForbiddenError(detail, server_code=code)
         if status == 409 and code == errors.VERSION:
             raise errors.SyncVersionError(detail, server_code=code)
+        if status == 409 and code == errors.CLIENT_TOO_OLD:
+            raise errors.SyncClientTooOldError(detail, server_code=code,
+                                               min_version=_min_version(response))
         raise errors.SyncRejectedError(detail, status=status, server_code=code)

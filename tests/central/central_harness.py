@@ -123,6 +123,7 @@ class Central:
     def start(self) -> None:
         """Start (or restart, on the same database) the server on a fresh port."""
         self.port = free_port()
+        self.killed = False
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--host", "127.0.0.1", "--port",
@@ -140,6 +141,8 @@ class Central:
             raise RuntimeError("central did not start")
 
     def stop(self) -> str:
+        if self.killed:
+            return ""
         self.proc.terminate()
         try:
             out, _ = self.proc.communicate(timeout=20)
@@ -147,6 +150,14 @@ class Central:
             self.proc.kill()
             out, _ = self.proc.communicate()
         return out.decode("utf-8", "replace")
+
+    def kill(self) -> None:
+        """SIGKILL the server: no shutdown, no flush, as a power cut does to the process."""
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self.killed = True
 
     def close(self) -> str:
         """Stop for good: the server, the session and a PostgreSQL test database."""
