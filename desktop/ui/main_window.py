@@ -98,6 +98,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.integrity_timer.setSingleShot(True)
         self.integrity_timer.setInterval(INTEGRITY_DELAY_MS)
         self.integrity_timer.timeout.connect(self.check_integrity)
+        from desktop.ui.views.sync_page import AutoSyncer  # the page module imports ours
+
+        self.auto_sync = AutoSyncer(session, self)
+        self.auto_sync.finished.connect(self._auto_synced)
         self.resize(1100, 720)
         self.retranslate()
         self.nav.setCurrentRow(0)
@@ -115,6 +119,9 @@ class MainWindow(Retranslatable, QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.clinic_label = QLabel(objectName="clinic_label")
         self.toolbar.addWidget(self.clinic_label)
+        self.sync_button = QPushButton(objectName="sync_button")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.toolbar.addWidget(self.sync_button)
         self.toolbar.addWidget(spacer)
         self.toolbar.addWidget(self.switch_button)
         self.toolbar.addWidget(self.lock_button)
@@ -156,6 +163,7 @@ class MainWindow(Retranslatable, QMainWindow):
         for row, spec in enumerate(self.specs):
             self.nav.item(row).setText(_(spec.title))
         self.lock_button.setText(_("Lock"))
+        self.sync_button.setText(_("Sync"))
         self.switch_button.setText(_("Switch user"))
         self.app_menu.setTitle(_("&Eke"))
         self.lock_action.setText(_("Lock"))
@@ -195,6 +203,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Begin watching for idleness and load the status (call after show())."""
         self.idle.start()
         self.status_timer.start()
+        self.auto_sync.start()
         if self._check_integrity:
             self.integrity_timer.start()
         self.refresh_status()
@@ -256,6 +265,21 @@ class MainWindow(Retranslatable, QMainWindow):
             self._show_status()
         self.refresh_status()
 
+    def sync_now(self) -> QWidget:
+        """The toolbar's Sync button: show the Sync page and start a sync there."""
+        page = self.show_page("sync")
+        start = getattr(page, "start_sync", None)
+        if start is not None:
+            start()
+        return page
+
+    def _auto_synced(self, outcome: object) -> None:
+        if outcome is not None:
+            self.refresh_status()
+            page = self._pages.get("sync")
+            if page is not None and hasattr(page, "refresh"):
+                page.refresh()
+
     # -- dialogs and closing ----------------------------------------------------------------
     def show_about(self) -> QWidget:
         from desktop.ui.views.about import AboutDialog
@@ -268,6 +292,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """Stop timers and the idle filter; the caller closes the session."""
         self.idle.stop()
         self.status_timer.stop()
+        self.auto_sync.stop()
         self.integrity_timer.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

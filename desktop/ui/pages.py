@@ -39,6 +39,12 @@ def _settings(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidg
     return SettingsPage(session, kdf, parent)
 
 
+def _sync(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.sync_page import SyncPage
+
+    return SyncPage(session, kdf, parent)
+
+
 def _spec(key: str, title: str) -> PageSpec:
     return PageSpec(key, title, _coming_soon(key, title))
 
@@ -48,6 +54,6 @@ PAGES: list[PageSpec] = [
     _spec("women", N_("Women")),
     _spec("children", N_("Children")),
     _spec("reports", N_("Reports")),
-    _spec("sync", N_("Sync")),
+    PageSpec("sync", N_("Sync"), _sync),
     PageSpec("settings", N_("Settings"), _settings),
 ]

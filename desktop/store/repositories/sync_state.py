@@ -3,7 +3,7 @@ conflicts and per-record sync errors.
 
 This module knows nothing of the wire format or the merge rules (desktop/sync): callers pass
 plain dataclasses in and, for pulled pages, a `merge` callable that decides each row inside
-the same transaction that writes it, so a save made meanwhile on another connection can
+the same transaction that writes it (search keys too, when the store has them), so a save made meanwhile on another connection can
 never be overwritten by a decision taken on a stale read.
 
 Every function that writes runs exactly one transaction (BEGIN IMMEDIATE … COMMIT) on the
@@ -438,8 +438,8 @@ def _local_row(conn: sqlcipher3.Connection, table: str, row_id: str) -> LocalRow
 
 
 def _apply_one(conn: sqlcipher3.Connection, user_id: str | None, change: PulledChange,
-               merge: Merge, columns: dict[str, frozenset[str]], entries: list[AuditEntry]
-               ) -> tuple[bool, int, str | None]:
+               merge: Merge, columns: dict[str, frozenset[str]], entries: list[AuditEntry],
+               keyed: set[str] | None = None) -> tuple[bool, int, str | None]:
     """(applied, conflicts kept, error code) for one pulled change."""
     if change.table not in TABLES:
         return False, 0, "sync.unknown_table"
@@ -475,10 +475,34 @@ def _apply_one(conn: sqlcipher3.Connection, user_id: str | None, change: PulledC
         # e.g. a partial change for a row whose first version has not arrived: kept as a
         # sync error with the change itself, and tried again after later pulls.
         return False, found, "sync.apply_failed"
+    if keyed is not None:
+        person = _keyed_person(change, decision)
+        if person is not None:
+            keyed.add(person)
     entries.append(_entry(user_id, "sync_apply", change.table, change.id, change.rev,
                           ",".join(sorted(values)) + (",deleted" if decision.deleted_changed
                                                       else "")))
     return True, found, None
+
+
+def _keyed_person(change: PulledChange, decision: RowMerge) -> str | None:
+    """The person whose search keys this applied change may alter (None: nobody's)."""
+    if change.table == "persons":
+        return change.id
+    if change.table == "pregnancies":
+        person = decision.fields.get("person_id")
+        return person if isinstance(person, str) else None
+    return None
+
+
+def _refresh_search_keys(conn: sqlcipher3.Connection, person_ids: set[str]) -> None:
+    # The search-key index is optional here: stores and builds without it sync all the same.
+    try:
+        from desktop.store.repositories import search_index
+    except ImportError:
+        return
+    if person_ids and search_index.has_index(conn):
+        search_index.refresh(conn, person_ids)
 
 
 def _pull_error(conn: sqlcipher3.Connection, change: PulledChange, code: str) -> None:
@@ -503,14 +527,16 @@ def apply_page(conn: sqlcipher3.Connection, user_id: str | None,
     """
     columns = {} if columns is None else columns
     applied = conflicts = errors = 0
+    keyed: set[str] = set()
     with _write(conn) as entries:
         for change in changes:
-            ok, found, code = _apply_one(conn, user_id, change, merge, columns, entries)
+            ok, found, code = _apply_one(conn, user_id, change, merge, columns, entries, keyed)
             applied += ok
             conflicts += found
             if code is not None:
                 errors += 1
                 _pull_error(conn, change, code)
+        _refresh_search_keys(conn, keyed)
         conn.execute("UPDATE sync_state SET cursor = ? WHERE id = 1", (next_cursor,))
         _receive_clock(conn, server_rev, now_ms, device)
         entries.append(_entry(user_id, "sync_pull", detail=f"cursor {next_cursor}:"
@@ -522,6 +548,7 @@ def retry_parked_pulls(conn: sqlcipher3.Connection, user_id: str | None, merge: 
                        limit: int = 1000) -> int:
     """Try again the pulled changes kept as sync errors; returns how many now applied."""
     done = 0
+    keyed: set[str] = set()
     with _write(conn) as entries:
         rows = conn.execute("SELECT id, change FROM sync_errors WHERE direction = 'pull'"
                             " AND resolved_at IS NULL AND change IS NOT NULL ORDER BY id"
@@ -530,11 +557,12 @@ def retry_parked_pulls(conn: sqlcipher3.Connection, user_id: str | None, merge: 
             c = json.loads(text)
             change = PulledChange(c["table"], c["id"], c["rev"], c["fields"], c["deleted"],
                                   c.get("origin"))
-            ok, _found, _code = _apply_one(conn, user_id, change, merge, {}, entries)
+            ok, _found, _code = _apply_one(conn, user_id, change, merge, {}, entries, keyed)
             if ok:
                 conn.execute("UPDATE sync_errors SET resolved_at = ? WHERE id = ?",
                              (utc_now_iso(), error_id))
                 done += 1
+        _refresh_search_keys(conn, keyed)
     return done
 
 
