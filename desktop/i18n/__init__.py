@@ -47,7 +47,12 @@ def catalog_path(language: str) -> Path:
 
 def _(message: str, **params: Any) -> str:  # noqa: N802 - gettext convention
     """*message* in the current language, with {placeholders} filled from *params*."""
-    text = _catalog(_current).get(message, message)
+    return translate(_current, message, **params)
+
+
+def translate(language: str, message: str, **params: Any) -> str:
+    """*message* in *language* (current or not), with {placeholders} filled from *params*."""
+    text = _catalog(language).get(message, message)
     if params:
         try:
             return text.format(**params)

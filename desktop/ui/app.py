@@ -20,11 +20,12 @@ from desktop import i18n
 from desktop.i18n import _
 from desktop.i18n.messages import ERROR_TEXTS
 from desktop.services.session import KdfParams, Session, has_store
-from desktop.ui import errors, fonts, language, tasks
+from desktop.ui import errors, fonts, input_method, language, tasks
 from desktop.ui.main_window import MainWindow
 from desktop.ui.views.backups import attach_daily_backups
 from desktop.ui.views.login import LoginWindow
 from desktop.ui.views.wizard import SetupWizard
+from desktop.ui.widgets import text_fields
 
 _IMPORTED_AT = time.perf_counter()
 
@@ -37,10 +38,11 @@ def process_start() -> float:
 
 def prepare_application(app: QApplication, data_dir: Path) -> None:
     """Fonts, Qt's own translations, the language switch and error logging (once per app)."""
-    fonts.load_bundled_fonts()
-    fonts.apply_app_font(app)
+    fonts.apply_app_font(app)  # loads resources/fonts first
     language.install_qt_translator(i18n.current_language())
     language.connect_language_switch()
+    language.apply_locale(i18n.current_language())
+    text_fields.install_pua_check(app)
     errors.configure_logging(data_dir)
 
 
@@ -187,6 +189,7 @@ def run(data_dir: Path, user: str | None = None, exit_when_ready: bool = False) 
     the main window is usable (or the first screen, without automatic login) and quit.
     """
     start = process_start()
+    input_method.choose_input_module()  # before QApplication reads QT_IM_MODULE
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Eke")

@@ -7,7 +7,7 @@ language, and every window gets a LanguageChange event so its views re-set their
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from desktop import i18n
@@ -44,8 +44,29 @@ def install_qt_translator(language: str) -> bool:
     return True
 
 
+def qt_locale(language: str) -> QLocale:
+    """The QLocale for *language*. For traditional Mongolian it only names the language
+    (input methods, spell checkers): CLDR has no Mongolian-script data, so dates and numbers
+    are formatted by desktop.i18n.formatting, never by QLocale."""
+    if language == "mn_Mong_CN":
+        return QLocale(QLocale.Language.Mongolian, QLocale.Script.MongolianScript,
+                       QLocale.Country.China)
+    return QLocale(QLocale.Language.Chinese, QLocale.Script.SimplifiedChineseScript,
+                   QLocale.Country.China)
+
+
+def apply_locale(language: str) -> None:
+    """Default locale and layout direction for *language*: widgets stay left to right
+    (horizontal Mongolian lines run left to right; columns of vertical text do too)."""
+    QLocale.setDefault(qt_locale(language))
+    app = QCoreApplication.instance()
+    if isinstance(app, QApplication):
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
 def _language_changed(language: str) -> None:
     install_qt_translator(language)
+    apply_locale(language)
     # Sent, not posted: every view shows the new language before the next paint.
     for widget in QApplication.topLevelWidgets():
         QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))

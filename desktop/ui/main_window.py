@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import i18n
 from desktop.errors import AppError
 from desktop.i18n import _
 from desktop.i18n.messages import role_text
@@ -31,7 +32,15 @@ from desktop.ui.idle import IdleWatcher
 from desktop.ui.pages import PAGES, PageSpec
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets.base import Retranslatable
+from desktop.ui.widgets.vertical_text import (
+    VerticalItemDelegate,
+    VerticalLabel,
+    is_vertical_language,
+)
 
+# Names of the languages in themselves (menu items): never translated.
+LANGUAGE_MENU_NAMES = {"zh_Hans_CN": "中文", "mn_Mong_CN": "ᠮᠣᠩᠭᠣᠯ"}
+NAV_WIDTH = 160
 STATUS_REFRESH_MS = 60_000
 # The whole-file check waits a little so it does not compete with the first screens.
 INTEGRITY_DELAY_MS = 5_000
@@ -70,7 +79,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self._pages: dict[str, QWidget] = {}
 
         self.nav = QListWidget(objectName="nav")
-        self.nav.setFixedWidth(160)
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self._plain_delegate = self.nav.itemDelegate()
+        self._vertical_delegate = VerticalItemDelegate(self.nav)
+        # Traditional Mongolian only: the current page's title as a vertical header strip.
+        self.page_header = VerticalLabel(object_name="page_header_vertical", margin=8)
+        self.page_header.hide()
         self.nav.setIconSize(QSize(0, 0))
         for spec in self.specs:
             item = QListWidgetItem()
@@ -84,6 +98,7 @@ class MainWindow(Retranslatable, QMainWindow):
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.nav)
+        row.addWidget(self.page_header)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
@@ -138,6 +153,18 @@ class MainWindow(Retranslatable, QMainWindow):
         self.app_menu.addActions([self.lock_action, self.switch_action])
         self.app_menu.addSeparator()
         self.app_menu.addAction(self.quit_action)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_menu.setObjectName("language_menu")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.LANGUAGES:
+            action = QAction(LANGUAGE_MENU_NAMES.get(code, code), self,
+                             objectName=f"language_{code}_action", checkable=True)
+            action.setData(code)
+            action.triggered.connect(lambda _checked=False, c=code: self.switch_language(c))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.setObjectName("help_menu")
         self.about_action = QAction(self, objectName="about_action")
@@ -169,14 +196,70 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_action.setText(_("Lock"))
         self.switch_action.setText(_("Switch user"))
         self.quit_action.setText(_("Quit"))
+        self.language_menu.setTitle(_("&Language"))
+        action = self.language_actions.get(i18n.current_language())
+        if action is not None:
+            action.setChecked(True)
         self.help_menu.setTitle(_("&Help"))
         self.about_action.setText(_("About Eke…"))
+        self._arrange_navigation()
         self._show_status()
+
+    def _arrange_navigation(self) -> None:
+        """Vertical Mongolian navigation (columns side by side) or the Chinese list."""
+        vertical = is_vertical_language()
+        self.nav.setItemDelegate(self._vertical_delegate if vertical else self._plain_delegate)
+        self.nav.setFlow(QListWidget.Flow.LeftToRight if vertical
+                         else QListWidget.Flow.TopToBottom)
+        self.nav.setWrapping(vertical)
+        self.nav.setSpacing(2 if vertical else 0)
+        if vertical:
+            option = self._nav_option()
+            hints = [self._vertical_delegate.sizeHint(option, self.nav.model().index(row, 0))
+                     for row in range(self.nav.count())]
+            width = sum(h.width() + 2 * self.nav.spacing() for h in hints)
+            self.nav.setFixedWidth(width + 2 * self.nav.frameWidth() + 4)
+        else:
+            self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.doItemsLayout()
+        self._show_page_header()
+
+    def _nav_option(self):  # noqa: ANN202 - QStyleOptionViewItem
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
+        option = QStyleOptionViewItem()
+        option.initFrom(self.nav)
+        option.font = self.nav.font()
+        option.widget = self.nav
+        return option
+
+    def _show_page_header(self) -> None:
+        row = self.nav.currentRow()
+        vertical = is_vertical_language()
+        if vertical and 0 <= row < len(self.specs):
+            self.page_header.setText(_(self.specs[row].title))
+        self.page_header.setVisible(vertical)
+
+    def switch_language(self, code: str) -> None:
+        """The Language menu: remember *code* for this user and switch every window now."""
+        if code == i18n.current_language():
+            return
+        try:
+            changes = self.session.set_language(code)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged if unexpected
+            from desktop.ui.errors import show_error
+
+            show_error(self, exc)
+            self.retranslate()  # put the check mark back
+            return
+        i18n.set_language(code)
+        self.apply_changes(changes)
 
     # -- pages ------------------------------------------------------------------------------
     def show_page_at(self, row: int) -> None:
         if 0 <= row < len(self.specs):
             self.stack.setCurrentWidget(self.page(self.specs[row].key))
+            self._show_page_header()
 
     def show_page(self, key: str) -> QWidget:
         row = next(i for i, spec in enumerate(self.specs) if spec.key == key)

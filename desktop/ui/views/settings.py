@@ -90,6 +90,12 @@ class OwnAccountBox(Retranslatable, QGroupBox):
             label.setText(text)
         self.change_button.setText(_("Change my password"))
         self.password_done.setText(_("Your password was changed."))
+        # The language may have been switched from the main window's menu.
+        index = self.language.findData(i18n.current_language())
+        if index >= 0 and index != self.language.currentIndex():
+            self.language.blockSignals(True)
+            self.language.setCurrentIndex(index)
+            self.language.blockSignals(False)
 
     def change_password(self) -> None:
         self.password_error.clear_message()
