@@ -52,6 +52,32 @@ ERROR_TEXTS = {
     "sync.cancelled": N_("Sync stopped. What was sent and received so far is kept."),
     "sync.busy": N_("A sync is already running."),
     "sync.conflict_gone": N_("This conflict was already resolved."),
+    # child health (issue 4): form checks and services
+    "validation.not_positive": N_("Enter a value above 0 {unit}."),
+    "validation.out_of_range": N_("{value} {unit} is not possible here: enter a value from "
+                                  "{low} to {high} {unit}."),
+    "validation.not_a_number": N_("\u201c{value}\u201d is not a number."),
+    "validation.before_birth": N_("The date {date} is before the birth ({birth})."),
+    "validation.in_future": N_("The date {date} is in the future."),
+    "validation.child_too_old": N_("The child is older than {years} years: the handbook "
+                                   "covers children up to {years}."),
+    "validation.implausible_z": N_("This measurement gives a z-score of {z}, outside the range "
+                                   "WHO considers plausible. Check it, then confirm."),
+    "validation.visit_date_required": N_("Enter the date."),
+    "validation.not_a_date": N_("\u201c{value}\u201d is not a date."),
+    "validation.unknown_choice": N_("\u201c{value}\u201d is not one of the choices."),
+    "validation.sex_required": N_("Choose the child's sex."),
+    "validation.area_not_yours": N_("Area {code} is not one of the villages you serve."),
+    "validation.dose_already_given": N_("Dose {dose} of {vaccine} is already recorded."),
+    "validation.dose_unknown": N_("{vaccine} dose {dose} is not on the immunization schedule."),
+    "validation.dose_too_early": N_("{vaccine} dose {dose} is earlier than allowed (from "
+                                    "{earliest}). Check the date, then confirm."),
+    "validation.mother_unknown": N_("The mother's record was not found."),
+    "validation.defects_required": N_("Describe at least one birth defect."),
+    "validation.invalid": N_("Some values cannot be saved: {detail}"),
+    "validation.confirm": N_("{count} values are unusual. Check them, then confirm to save."),
+    "service.child_not_found": N_("This child's record was not found."),
+    "service.unknown_code": N_("Unknown code: {detail}"),
 }
 
 ROLE_TEXTS = {
