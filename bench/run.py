@@ -326,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     figures.update(saves(work))
     log("SQLCipher against SQLite…")
     figures.update(sqlcipher_overhead(2_000 if args.quick else 10_000))
+    log("central with many laptops pushing at once (SQLite, PostgreSQL)…")
+    import central_load  # bench/central_load.py, beside this file
+
+    figures.update(central_load.figures(args.quick))
     if figures.get("peak_rss_mb") is None:
         import resource
 
