@@ -151,10 +151,81 @@ def _m0003_sync_state(conn: sqlcipher3.Connection) -> None:
         conn.execute(sql)
 
 
+def _m0004_maternal(conn: sqlcipher3.Connection) -> None:
+    """Maternal care (issue 3): pregnancy facts and screening ticks, risk confirmation,
+    case fields, the 42-day check fields, worklist snoozes, lookup indexes and search keys
+    for every person already stored. Only adds: existing columns keep their meaning."""
+    from desktop.store.repositories import search_index
+
+    columns = {
+        "pregnancies": ("registered_ga_days INTEGER", "early_registration INTEGER",
+                        "fetuses INTEGER", "height_cm REAL", "pre_weight_kg REAL",
+                        "screening TEXT", "risk_reasons TEXT", "risk_assessed_on TEXT",
+                        "risk_confirmed_by TEXT"),
+        "prenatal_visits": ("plt_10e9_l REAL", "ferritin_ug_l REAL", "screening TEXT"),
+        "risk_assessments": ("screening TEXT", "trigger TEXT"),
+        "cases": ("colours TEXT", "reasons TEXT", "status_on TEXT", "referred_to TEXT",
+                  "area_code TEXT"),
+        "case_followups": ("recorded_by TEXT",),
+        "postpartum_visits": ("general_health TEXT", "mental_state TEXT", "other TEXT",
+                              "guidance TEXT", "disposal_reason TEXT", "refer_to TEXT"),
+        "case_reports": ("area_code TEXT", "pregnancy_id TEXT", "urgent INTEGER"),
+        "worklist_outcomes": ("ref_id TEXT", "until TEXT"),
+    }
+    for table, defs in columns.items():
+        for definition in defs:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+    for sql in (
+        "CREATE INDEX pregnancies_area ON pregnancies(area_code, status)",
+        "CREATE INDEX pregnancies_handbook ON pregnancies(handbook_no)",
+        "CREATE INDEX pregnancies_ended ON pregnancies(status, ended_on)",
+        "CREATE INDEX persons_birth ON persons(birth_date)",
+        "CREATE INDEX cases_pregnancy ON cases(pregnancy_id)",
+        "CREATE INDEX deliveries_person ON deliveries(person_id)",
+        "CREATE INDEX postpartum_visits_person ON postpartum_visits(person_id)",
+        "CREATE INDEX prenatal_visits_person ON prenatal_visits(person_id)",
+        "CREATE INDEX worklist_outcomes_item ON worklist_outcomes(item, ref_id)",
+        "CREATE INDEX case_reports_person ON case_reports(person_id)",
+    ):
+        conn.execute(sql)
+    search_index.backfill(conn)
+
+
+def _m0005_child(conn: sqlcipher3.Connection) -> None:
+    """Child health (issue 4): birth facts and special management on the child's person
+    row; newborn findings, screening, referral, development, hearing, vision, teeth and the
+    z-scores with the growth standard that produced them on each child visit. Only adds."""
+    columns = {
+        # Birth facts are registration facts of the child (mutable, merged per field).
+        "persons": ("birth_weight_kg REAL", "birth_length_cm REAL", "birth_ga_days INTEGER",
+                    "multiple_birth INTEGER", "birth_defects TEXT", "discharge_date TEXT",
+                    "special_mgmt TEXT", "hbig_needed INTEGER"),
+        "child_visits": ("temperature_c REAL", "breaths_per_min INTEGER", "jaundice TEXT",
+                         "umbilicus TEXT", "screen_metabolic TEXT", "screen_hearing TEXT",
+                         "hbig_given INTEGER", "danger_signs TEXT", "referral TEXT",
+                         "referral_urgent INTEGER", "referred_to TEXT", "dev_signs TEXT",
+                         "hearing TEXT", "vision TEXT", "teeth INTEGER", "caries INTEGER",
+                         "growth_standard TEXT", "waz REAL", "lhaz REAL", "wlhz REAL",
+                         "bmiz REAL", "hcz REAL", "growth_codes TEXT", "anaemia TEXT",
+                         "special_mgmt TEXT", "notes TEXT"),
+    }
+    for table, defs in columns.items():
+        for definition in defs:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+    for sql in (
+        "CREATE INDEX child_visits_kind ON child_visits(kind, visit_date)",
+        "CREATE INDEX vaccinations_person_vaccine ON vaccinations(person_id, vaccine, dose)",
+        "CREATE INDEX case_reports_kind ON case_reports(kind, event_date)",
+    ):
+        conn.execute(sql)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
     Migration("0003_sync_state", _m0003_sync_state),
+    Migration("0004_maternal", _m0004_maternal),
+    Migration("0005_child", _m0005_child),
 )
 LATEST = len(MIGRATIONS)
 

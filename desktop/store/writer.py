@@ -23,6 +23,7 @@ from desktop.store.connection import rollback_if_open
 from desktop.store.errors import RecordError, map_db_error, mapped_db_errors
 from desktop.store.outbox import Change
 from desktop.store.records import clean_text, new_id, now_ms, utc_now_iso
+from desktop.store.repositories import search_index
 from desktop.store.schema import EVENT, SYSTEM_COLUMNS, spec
 
 
@@ -55,6 +56,12 @@ def _stored(value: Any) -> Any:
     return clean_text(value)
 
 
+# Fields that feed a person's search keys (desktop.domain.search_keys.person_keys).
+_KEYED_PERSON_FIELDS = frozenset({"name_zh", "name_mn", "name_latin", "resident_id", "phone",
+                                  "deleted"})
+_KEYED_PREGNANCY_FIELDS = frozenset({"handbook_no", "person_id"})
+
+
 class Transaction:
     """A write transaction on one connection; use through Store.transaction()."""
 
@@ -68,6 +75,7 @@ class Transaction:
         self._changes: list[Change] = []
         self._audit: list[AuditEntry] = []
         self._hlc = hlc.ZERO
+        self._reindex: set[str] = set()  # persons whose search keys must be recomputed
 
     # -- lifecycle ------------------------------------------------------------------
     def __enter__(self) -> Transaction:
@@ -90,6 +98,9 @@ class Transaction:
             return
         try:
             with mapped_db_errors():
+                if self._reindex and search_index.has_index(self.conn):
+                    # Same transaction as the change: a search never sees stale keys.
+                    search_index.refresh(self.conn, self._reindex)
                 if self._changes:
                     outbox.append(self.conn, self._changes)
                     write_meta(self.conn, "hlc", str(self._hlc))
@@ -214,10 +225,25 @@ class Transaction:
                           (rev, self.user_id, id))
         self._changes.append(Change(table, id, rev, {}, True, table_spec.urgent))
         self._audit.append(AuditEntry(utc_now_iso(), self.user_id, "delete", table, id, rev))
+        self._track_keys(table, id, {"deleted": 1, "handbook_no": None})
         return {"id": id, "rev": rev, "changed": {"deleted": 1}}
+
+    def _track_keys(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
+        """Remember whose search keys this write changes (recomputed at commit)."""
+        if table == "persons" and _KEYED_PERSON_FIELDS & fields.keys():
+            self._reindex.add(row_id)
+        elif table == "pregnancies" and _KEYED_PREGNANCY_FIELDS & fields.keys():
+            person_id = fields.get("person_id")
+            if not person_id:  # an update or a delete names only the pregnancy
+                row = self.conn.execute("SELECT person_id FROM pregnancies WHERE id = ?",
+                                        (row_id,)).fetchone()
+                person_id = row[0] if row else None
+            if person_id:
+                self._reindex.add(person_id)
 
     def _record(self, table: str, row_id: str, rev: str, fields: dict[str, Any], urgent: bool,
                 action: str) -> None:
+        self._track_keys(table, row_id, fields)
         self._changes.append(Change(table, row_id, rev, dict(fields), False, urgent))
         self._audit.append(AuditEntry(utc_now_iso(), self.user_id, action, table, row_id, rev,
                                       ",".join(sorted(fields))))
