@@ -330,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     import central_load  # bench/central_load.py, beside this file
 
     figures.update(central_load.figures(args.quick))
+    log("child health: z-scores and a growth chart…")
+    import child_bench  # bench/child_bench.py, beside this file
+
+    figures.update(child_bench.growth_20k_ms(child_bench.checks_from_store(work, PASSWORD)))
+    figures.update(child_bench.chart_render_ms())
     if figures.get("peak_rss_mb") is None:
         import resource
 

@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from desktop.domain import hlc
@@ -371,6 +372,98 @@ class Session:
     def _require_admin(self) -> None:
         if not self.user.is_admin:
             raise PermissionDeniedError(self.user.role)
+
+    # -- child health (issue 4): thin wrappers over desktop/services/children.py --------
+    # Dates default to today's local date; pass `today` to pin it (tests, back-entry).
+
+    def register_child(self, fields: dict, today: date | None = None) -> Changes:
+        """Register a child born elsewhere (fields: see children.register_child)."""
+        from desktop.services import children
+
+        with self._lock:
+            saved = children.register_child(self.store, self.user, fields,
+                                            today or date.today())
+        return Changes(tables=frozenset({"persons"}), ids=(saved["id"],))
+
+    def record_child_visit(self, child_id: str, kind: str, fields: dict,
+                           confirmed: bool = False, today: date | None = None):
+        """Save a newborn visit, 28-day check, regular or special-management check; returns
+        children.VisitResult (ids, z-scores, findings, referral). InvalidFormError or
+        ConfirmationNeededError (with .issues) when nothing was saved."""
+        from desktop.services import children
+
+        with self._lock:
+            return children.record_visit(self.store, self.user, child_id, kind, fields,
+                                         today or date.today(), confirmed)
+
+    def record_newborn_visit(self, child_id: str, fields: dict, confirmed: bool = False,
+                             today: date | None = None):
+        return self.record_child_visit(child_id, "newborn", fields, confirmed, today)
+
+    def record_month_check(self, child_id: str, fields: dict, confirmed: bool = False,
+                           today: date | None = None):
+        return self.record_child_visit(child_id, "28d", fields, confirmed, today)
+
+    def check_child_visit(self, child_id: str, kind: str, fields: dict,
+                          today: date | None = None) -> list:
+        """The ValidationIssues a save of *fields* would meet, without saving."""
+        from desktop.services import children
+
+        with self._lock:
+            return children.check_visit_form(self.store, self.user, child_id, kind, fields,
+                                             today or date.today())
+
+    def record_vaccination(self, child_id: str, dose: dict, confirmed: bool = False,
+                           today: date | None = None) -> Changes:
+        from desktop.services import children
+
+        with self._lock:
+            dose_id = children.record_vaccination(self.store, self.user, child_id, dose,
+                                                  today or date.today(), confirmed)
+        return Changes(tables=frozenset({"vaccinations"}), ids=(dose_id,))
+
+    def vaccination_plan(self, child_id: str, today: date | None = None) -> list:
+        """vaccines.DoseStatus for every dose: given, due, overdue (catch-up), upcoming…"""
+        from desktop.services import children
+
+        with self._lock:
+            return children.vaccination_plan(self.store.conn, self.user, child_id,
+                                             today or date.today())
+
+    def child_growth(self, child_id: str, indicator: str) -> tuple:
+        """(sex, [children.GrowthPoint]) for one chart: "waz", "lhaz", "wfl", "wfh", "hcz"."""
+        from desktop.services import children
+
+        with self._lock:
+            return children.growth_data(self.store.conn, self.user, child_id, indicator)
+
+    def child_record(self, child_id: str, today: date | None = None) -> dict:
+        """Person, visits, doses, schedule windows and vaccination plan of one child."""
+        from desktop.services import children
+
+        with self._lock:
+            return children.child_record(self.store.conn, self.user, child_id,
+                                         today or date.today())
+
+    def report_child_death(self, child_id: str, fields: dict,
+                           today: date | None = None) -> Changes:
+        from desktop.services import children
+
+        with self._lock:
+            saved = children.report_death(self.store, self.user, child_id, fields,
+                                          today or date.today())
+        return Changes(tables=frozenset({"case_reports", "persons"}),
+                       ids=(saved["id"], child_id))
+
+    def report_birth_defect(self, child_id: str, fields: dict,
+                            today: date | None = None) -> Changes:
+        from desktop.services import children
+
+        with self._lock:
+            saved = children.report_birth_defect(self.store, self.user, child_id, fields,
+                                                 today or date.today())
+        return Changes(tables=frozenset({"case_reports", "persons"}),
+                       ids=(saved["id"], child_id))
 
 
 def restore_backup(data_dir: Path, backup_path: Path) -> Path:
