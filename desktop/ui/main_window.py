@@ -211,14 +211,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.nav.setItemDelegate(self._vertical_delegate if vertical else self._plain_delegate)
         self.nav.setFlow(QListWidget.Flow.LeftToRight if vertical
                          else QListWidget.Flow.TopToBottom)
-        self.nav.setWrapping(vertical)
+        self.nav.setWrapping(False)  # one row of columns, as Mongolian is read
         self.nav.setSpacing(2 if vertical else 0)
         if vertical:
             option = self._nav_option()
             hints = [self._vertical_delegate.sizeHint(option, self.nav.model().index(row, 0))
                      for row in range(self.nav.count())]
+            # Each item gets its hint plus the spacing on both sides.
             width = sum(h.width() + 2 * self.nav.spacing() for h in hints)
-            self.nav.setFixedWidth(width + 2 * self.nav.frameWidth() + 4)
+            self.nav.setFixedWidth(width + 2 * self.nav.frameWidth() + 8)
         else:
             self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.doItemsLayout()
