@@ -78,6 +78,77 @@ ERROR_TEXTS = {
     "validation.confirm": N_("{count} values are unusual. Check them, then confirm to save."),
     "service.child_not_found": N_("This child's record was not found."),
     "service.unknown_code": N_("Unknown code: {detail}"),
+    # maternal care (issue 3): form checks and services
+    "service.validation": N_("Some fields need correcting before this can be saved. Nothing was "
+                             "saved."),
+    "service.possible_duplicate": N_("{count} registered persons may be the same person. Check "
+                                     "them before saving."),
+    "service.not_found": N_("This record was not found. It may have been deleted."),
+    "service.state": N_("This cannot be done with the record as it is now ({detail})."),
+    "validation.required": N_("This field is required."),
+    "validation.name_required": N_("Enter the name in Chinese characters or in Mongolian script."),
+    "validation.text_too_long": N_("This text is too long: at most {maximum} characters (now "
+                                   "{length})."),
+    "validation.name_too_long": N_("A name has at most {maximum} characters (this one has "
+                                   "{length})."),
+    "validation.name_bad_characters": N_("A name cannot contain {characters}. Use letters only."),
+    "validation.name_legacy_mongolian": N_("This Mongolian text was typed with an old input "
+                                           "method that other computers cannot read. Retype it "
+                                           "with a standard Mongolian keyboard."),
+    "validation.number_invalid": N_("Enter a number."),
+    "validation.number_not_whole": N_("Enter a whole number."),
+    "validation.value_too_low": N_("{value} is too low: the lowest possible value is {minimum}."),
+    "validation.value_too_high": N_("{value} is too high: the highest possible value is "
+                                    "{maximum}."),
+    "validation.value_unusual": N_("{value} is unusual. Check it before saving."),
+    "validation.weight_in_jin": N_("{value} looks like jin, not kg. Enter the weight in kg ({kg} "
+                                   "kg?)."),
+    "validation.height_in_metres": N_("{value} looks like metres. Enter the height in cm ({cm} "
+                                      "cm?)."),
+    "validation.birth_weight_in_grams": N_("{value} looks like grams. Enter the birth weight in "
+                                           "kg ({kg} kg?)."),
+    "validation.bp_systolic_not_above_diastolic": N_("The systolic pressure ({sbp}) must be "
+                                                     "higher than the diastolic ({dbp})."),
+    "validation.bp_unusual": N_("Blood pressure {value} mmHg is unusual. Check it; a high reading"
+                                " needs action."),
+    "validation.hb_unusual": N_("Haemoglobin {value} g/L is unusual. Check it; very low values "
+                                "need action."),
+    "validation.fhr_unusual": N_("Fetal heart rate {value}/min is outside 110–160. Check it."),
+    "validation.glucose_unusual": N_("Blood glucose {value} mmol/L is unusual. Check it."),
+    "validation.blood_loss_high": N_("Blood loss of {value} mL is a postpartum haemorrhage. Check"
+                                     " it."),
+    "validation.date_invalid": N_("Enter a date as YYYY-MM-DD."),
+    "validation.date_in_future": N_("This date is in the future."),
+    "validation.date_before_birth": N_("This date is before the woman's birth date."),
+    "validation.lmp_after_visit": N_("The visit date is before the last menstrual period. Check "
+                                     "both dates."),
+    "validation.lmp_after_registration": N_("The last menstrual period is after the registration "
+                                            "date."),
+    "validation.ga_too_high": N_("This gives {weeks} weeks of pregnancy, more than 44. Check the "
+                                 "dates."),
+    "validation.ga_too_low": N_("This date is before the pregnancy began. Check the dates."),
+    "validation.resident_id_invalid": N_("This is not a valid resident ID number: check every "
+                                         "digit (the last one is a check digit)."),
+    "validation.resident_id_birth_mismatch": N_("The birth date differs from the one in the ID "
+                                                "number ({id_date})."),
+    "validation.resident_id_sex_mismatch": N_("This ID number belongs to a man. Check it."),
+    "validation.phone_invalid": N_("Enter an 11-digit mobile number starting with 1, or a "
+                                   "landline with its area code."),
+    "validation.age_unusual": N_("Age {age} is unusual for a pregnancy. Check the birth date."),
+    "validation.age_impossible": N_("Age {age} is not possible here. Check the birth date."),
+    "validation.choice_invalid": N_("“{value}” is not one of the choices."),
+    "validation.area_invalid": N_("Choose the village (12-digit area code)."),
+    "validation.parity_not_below_gravidity": N_("Parity must be lower than gravidity (this "
+                                                "pregnancy counts in gravidity)."),
+    "validation.handbook_invalid": N_("A handbook number has letters, digits and dashes only (at "
+                                      "most 30)."),
+    "validation.date_before_delivery": N_("This date is before the delivery."),
+    "validation.discharge_before_delivery": N_("The discharge date is before the delivery."),
+    "validation.refer_reason_required": N_("Give the reason for the referral."),
+    "validation.babies_required": N_("Enter each baby (twins: two babies)."),
+    "validation.date_before_lmp": N_("This date is before the last menstrual period."),
+    "validation.ultrasound_after_visit": N_("The ultrasound date is after the visit."),
+    "validation.screening_unknown": N_("Unknown screening item {code}."),
 }
 
 ROLE_TEXTS = {
@@ -101,3 +172,16 @@ def error_text(exc: BaseException) -> str:
 
 def role_text(role: str) -> str:
     return _(ROLE_TEXTS.get(role, role))
+
+
+def issue_text(issue: object) -> str:
+    """The message for one ValidationIssue (field, code, params), to show beside its field."""
+    code = getattr(issue, "code", "")
+    params = dict(getattr(issue, "params", {}) or {})
+    template = ERROR_TEXTS.get(code, ERROR_TEXTS["validation.invalid"]
+                               if "validation.invalid" in ERROR_TEXTS
+                               else ERROR_TEXTS["error.unexpected"])
+    try:
+        return _(template, **{"detail": code, **params})
+    except (KeyError, IndexError):
+        return _(template)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain import demo_data as dd
 from desktop.domain.gestation import corrected_edd
+from desktop.domain.schedule import followup_interval, referral_level
 
 if TYPE_CHECKING:
     from desktop.services.demo_records import Batch, Generator
@@ -18,6 +19,26 @@ CLINICAL_WEIGHTS = [80.5, 11.0, 3.6, 0.9]
 SEVERITY = {"green": 0, "yellow": 1, "orange": 2, "red": 3}
 NORMAL_FINDINGS = {"breasts": "normal", "lochia": "normal", "uterus": "normal",
                    "wound": "normal"}
+# The demo draws reasons by short names (desktop/domain/demo_data.py); stored rows carry the
+# grading table's own criterion codes (desktop.domain.risk.CRITERIA), as real records do.
+RISK_CODES = {
+    "age_ge_35": "age_35_or_over", "age_ge_40": "age_40_or_over", "age_le_18": "age_18_or_under",
+    "bmi_gt_25": "bmi_over_25", "bmi_lt_18_5": "bmi_under_18_5", "bmi_ge_28": "bmi_28_or_over",
+    "anaemia_hb_60_110": "anaemia_hb_60_to_110", "severe_anaemia_hb_40_60": "anaemia_hb_40_to_60",
+    "hbsag_carrier": "hbsag_positive", "thyroid_no_drugs": "endocrine_disease_no_treatment",
+    "fibroid_ge_5cm": "fibroid_or_ovarian_cyst_5cm",
+    "diabetes_on_drugs": "endocrine_disease_drug_treated",
+    "thyroid_on_drugs": "endocrine_disease_drug_treated",
+    "uterine_surgery_ge_2": "uterine_surgery_2_or_more",
+    "pulmonary_hypertension_ge_50": "pulmonary_hypertension_severe",
+    "placenta_accreta": "placenta_accreta_spectrum",
+}
+HISTORY_CODES = {"caesarean": ("previous_caesareans", 1), "abortion": ("abortions", 1),
+                 "preterm_birth": ("previous_preterm_birth", True)}
+
+
+def _codes(reasons: list[str]) -> list[str]:
+    return list(dict.fromkeys(RISK_CODES.get(r, r) for r in reasons))
 
 
 def _assess(gen: Generator, age: int) -> tuple[str, list[str], list[str]]:
@@ -96,17 +117,22 @@ def pregnancy_events(gen: Generator, batch: Batch, woman: dict, lmp: date, edd_l
         expected, method = edd_lmp, "lmp"
     preg.update(edd=(expected or edd_lmp).isoformat(), edd_method=method)
     if parity and rng.random() < 0.3:
-        preg["history"] = [rng.choice(("caesarean", "abortion", "preterm_birth"))]
+        key, value = HISTORY_CODES[rng.choice(("caesarean", "abortion", "preterm_birth"))]
+        preg["history"] = {key: value}
+    preg.update(registered_ga_days=booking_ga, early_registration=booking_ga < 91,
+                height_cm=woman["height_cm"])
     preg_id = batch.add("pregnancies", preg)
 
     age = (booked - date.fromisoformat(woman["birth_date"])).days * 100 // 36525
     colour, colours, reasons = _assess(gen, age)
     pre_weight, hb = _body(gen, reasons, woman["height_cm"])
-    facts = {"age": age, "height_cm": woman["height_cm"], "weight_kg": pre_weight,
+    facts = {"age_years": age, "height_cm": woman["height_cm"], "weight_kg": pre_weight,
              "bmi": round(pre_weight / (woman["height_cm"] / 100) ** 2, 1), "hb_g_l": hb}
+    preg["pre_weight_kg"] = pre_weight
     batch.add("risk_assessments", {
         "person_id": woman["id"], "pregnancy_id": preg_id, "assessed_on": booked.isoformat(),
-        "colour": colour, "colours": colours, "reasons": reasons, "facts": facts})
+        "colour": colour, "colours": colours, "reasons": _codes(reasons), "facts": facts,
+        "confirmed_by": gen.user_id, "trigger": "registration"})
     visits = _prenatal_visits(gen, batch, woman, preg_id, lmp, booking_ga, end, pre_weight,
                               hb, _tests(gen, woman, reasons), colour != "green")
     if visits and rng.random() < 0.06 and colour == "green":
@@ -115,16 +141,17 @@ def pregnancy_events(gen: Generator, batch: Batch, woman: dict, lmp: date, edd_l
         colour, colours, reasons = "yellow", ["yellow"], ["anaemia_hb_60_110"]
         batch.add("risk_assessments", {
             "person_id": woman["id"], "pregnancy_id": preg_id, "assessed_on": last,
-            "colour": colour, "colours": colours, "reasons": reasons,
-            "facts": {**facts, "hb_g_l": rng.randint(95, 108)}})
-    preg.update(risk_colour=colour, risk_colours=colours)
+            "colour": colour, "colours": colours, "reasons": _codes(reasons),
+            "facts": {**facts, "hb_g_l": rng.randint(95, 108)}, "confirmed_by": gen.user_id,
+            "trigger": "visit"})
+    preg.update(risk_colour=colour, risk_colours=colours, risk_reasons=_codes(reasons))
     delivery = None
     if birth is not None:
         preg.update(status="delivered", ended_on=birth.isoformat(), end_reason="delivered")
         delivery = _delivery(gen, batch, woman, preg_id, lmp, birth, reasons, babies)
     if colour in ("orange", "red") or "purple" in colours:
         _case(gen, batch, woman, preg_id, colour if colour in ("orange", "red") else "purple",
-              booked, birth)
+              booked, birth, colours, _codes(reasons))
     return preg_id, delivery
 
 
@@ -215,7 +242,7 @@ def _delivery(gen: Generator, batch: Batch, woman: dict, preg_id: str, lmp: date
 
 
 def _case(gen: Generator, batch: Batch, woman: dict, preg_id: str, colour: str, opened: date,
-          birth: date | None) -> None:
+          birth: date | None, colours: list[str], reasons: list[str]) -> None:
     rng, today = gen.rng, gen.today
     closed = birth + timedelta(days=42) if birth else None
     if closed and closed > today:
@@ -224,9 +251,12 @@ def _case(gen: Generator, batch: Batch, woman: dict, preg_id: str, colour: str, 
     follow = [opened + timedelta(days=d) for d in range(14, (last - opened).days, 14)][:8]
     case: dict[str, Any] = {
         "person_id": woman["id"], "pregnancy_id": preg_id, "colour": colour,
-        "status": "closed" if closed else "open", "responsible_user": gen.user_id,
-        "referral_level": dd.REFERRAL_LEVEL.get(colour, "county"),
-        "plan": "monthly_followup_and_referral", "opened_on": opened.isoformat(),
+        "status": "closed" if closed else "managed", "responsible_user": gen.user_id,
+        "colours": colours, "reasons": reasons, "area_code": woman["area_code"],
+        "status_on": (closed or opened).isoformat(),
+        "referral_level": referral_level(colours),
+        "plan": f"followup_every_{followup_interval(colours) or 14}_days",
+        "opened_on": opened.isoformat(),
         "reported_on": (opened + timedelta(days=rng.randint(0, 3))).isoformat()}
     if closed:
         case.update(closed_on=closed.isoformat(), outcome="recovered")

@@ -466,6 +466,140 @@ class Session:
                        ids=(saved["id"], child_id))
 
 
+    # -- maternal care (issue 3): thin wrappers over registration, visits, cases,
+    # worklist, search and records in desktop/services. Dates default to today's local
+    # date; pass `today` to pin it. Mutations return SavedChanges (Changes + warnings);
+    # bad input raises ValidationError (.issues) and writes nothing.
+
+    def check_woman(self, fields: dict, today: date | None = None):
+        """registration.WomanCheck (values, issues, possible duplicates) without saving."""
+        from desktop.services import registration
+
+        with self._lock:
+            return registration.check_new_woman(self.store, fields, today=today or date.today())
+
+    def register_woman(self, fields: dict, duplicates_seen: bool = False,
+                       today: date | None = None) -> Changes:
+        """New woman; PossibleDuplicateError (.duplicates) unless *duplicates_seen*."""
+        from desktop.services import registration
+
+        with self._lock:
+            return registration.register_woman(self.store, self.user, fields,
+                                               today=today or date.today(),
+                                               duplicates_seen=duplicates_seen)
+
+    def update_woman(self, person_id: str, fields: dict, today: date | None = None) -> Changes:
+        from desktop.services import registration
+
+        with self._lock:
+            return registration.update_woman(self.store, self.user, person_id, fields,
+                                             today=today or date.today())
+
+    def register_pregnancy(self, person_id: str, fields: dict,
+                           today: date | None = None) -> Changes:
+        from desktop.services import registration
+
+        with self._lock:
+            return registration.register_pregnancy(self.store, self.user, person_id, fields,
+                                                   today=today or date.today())
+
+    def update_pregnancy(self, pregnancy_id: str, fields: dict,
+                         today: date | None = None) -> Changes:
+        from desktop.services import registration
+
+        with self._lock:
+            return registration.update_pregnancy(self.store, self.user, pregnancy_id, fields,
+                                                 today=today or date.today())
+
+    def record_prenatal_visit(self, pregnancy_id: str, fields: dict,
+                              today: date | None = None) -> Changes:
+        from desktop.services import visits
+
+        with self._lock:
+            return visits.record_prenatal_visit(self.store, self.user, pregnancy_id, fields,
+                                                today=today or date.today())
+
+    def record_delivery(self, pregnancy_id: str, fields: dict,
+                        today: date | None = None) -> Changes:
+        """Delivery; ids = (delivery id, child ids…)."""
+        from desktop.services import visits
+
+        with self._lock:
+            return visits.record_delivery(self.store, self.user, pregnancy_id, fields,
+                                          today=today or date.today())
+
+    def record_postpartum_visit(self, pregnancy_id: str, fields: dict,
+                                today: date | None = None) -> Changes:
+        from desktop.services import visits
+
+        with self._lock:
+            return visits.record_postpartum_visit(self.store, self.user, pregnancy_id,
+                                                  fields, today=today or date.today())
+
+    def report_maternal_death(self, person_id: str, fields: dict,
+                              today: date | None = None) -> Changes:
+        from desktop.services import visits
+
+        with self._lock:
+            return visits.report_maternal_death(self.store, self.user, person_id, fields,
+                                                today=today or date.today())
+
+    def open_record(self, person_id: str):
+        """records.PersonRecord of one person (an audited read)."""
+        from desktop.services import records
+
+        with self._lock:
+            return records.open_record(self.store, self.user, person_id)
+
+    def search(self, query: str, limit: int = 50) -> list:
+        """search.PersonHit list for what the user typed (names, pinyin, ID, phone…)."""
+        from desktop.services import search
+
+        with self._lock:
+            return search.search_persons(self.store, self.user, query, limit)
+
+    def worklist(self, today: date | None = None):
+        """worklist.Worklist (rows; by_village() groups them) of the user's villages."""
+        from desktop.services import worklist
+
+        with self._lock:
+            return worklist.worklist(self.store, self.user, today=today or date.today())
+
+    def mark_work_item(self, row, outcome: str, reason: str,
+                       today: date | None = None) -> Changes:
+        """outcome "not_reachable" (back in a week) or "moved_away" (gone for good)."""
+        from desktop.services import worklist
+
+        with self._lock:
+            return worklist.mark(self.store, self.user, row, outcome, reason,
+                                 today=today or date.today())
+
+    def high_risk_register(self, include_closed: bool = False) -> list[dict]:
+        from desktop.services.access import visible_areas
+        from desktop.store.repositories import maternal
+
+        with self._lock:
+            return maternal.high_risk_register(self.store.conn, visible_areas(self.user),
+                                               include_closed)
+
+    def set_case_status(self, case_id: str, status: str, outcome: str | None = None,
+                        referred_to: str | None = None, today: date | None = None) -> Changes:
+        from desktop.services import cases
+
+        with self._lock:
+            return cases.set_status(self.store, self.user, case_id, status,
+                                    on=today or date.today(), outcome=outcome,
+                                    referred_to=referred_to)
+
+    def record_case_followup(self, case_id: str, fields: dict,
+                             today: date | None = None) -> Changes:
+        from desktop.services import cases
+
+        with self._lock:
+            return cases.record_followup(self.store, self.user, case_id, fields,
+                                         today=today or date.today())
+
+
 def restore_backup(data_dir: Path, backup_path: Path) -> Path:
     """Replace a (damaged) store file with *backup_path*; the store must be closed."""
     return backup.restore_file(data_dir, backup_path)

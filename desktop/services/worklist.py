@@ -1,0 +1,174 @@
+"""The worklist: what is due today, this week and overdue, grouped by village (issue 3
+item 9; issue 4 adds child items).
+
+Providers turn records into desktop.domain.worklist.WorkItems. A provider is a function
+``(conn, today, areas) -> Iterable[WorkItem]`` where *areas* is the set of village codes the
+user may see, or None for all; register one with ``register_provider``. The maternal
+providers live in desktop.services.maternal_worklist; the child-health ones register
+themselves the same way.
+
+A worker can mark an item "not reachable" (it leaves the list for ``SNOOZE_DAYS``) or
+"moved away" (every item of that person leaves the list for good); each mark is a
+worklist_outcomes event with the reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlcipher3
+
+from desktop.domain.issues import ValidationIssue
+from desktop.domain.worklist import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, UPCOMING, WorkItem
+from desktop.services.access import visible_areas
+from desktop.services.errors import ValidationError
+from desktop.services.maternal_common import SavedChanges, person_for, saved
+from desktop.store.database import Store, UserRecord
+
+Provider = Callable[[sqlcipher3.Connection, date, "frozenset[str] | None"], Iterable[WorkItem]]
+
+_PROVIDERS: list[Provider] = []
+# Modules whose import registers providers; issue 4 adds its module here or registers itself.
+PROVIDER_MODULES = ["desktop.services.maternal_worklist", "desktop.services.worklist_child"]
+
+NOT_REACHABLE = "not_reachable"
+MOVED_AWAY = "moved_away"
+OUTCOMES = (NOT_REACHABLE, MOVED_AWAY)
+SNOOZE_DAYS = 7  # a woman not reached comes back on the list a week later (ours)
+SECTIONS = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
+
+
+def register_provider(provider: Provider) -> Provider:
+    """Add *provider* (idempotent); usable as a decorator."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def providers() -> list[Provider]:
+    for name in PROVIDER_MODULES:
+        importlib.import_module(name)
+    return list(_PROVIDERS)
+
+
+def item_key(item: WorkItem) -> str:
+    """The stable name of an item for worklist_outcomes: kind and the record it is about."""
+    return f"{item.kind}:{item.ref_id or item.person_id}"
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """One row as the screen shows it: who, what, since when, colours, phone."""
+
+    item: WorkItem
+    section: str          # overdue / today / this_week
+    key: str              # item_key, for mark()
+    name_zh: str | None
+    name_mn: str | None
+    phone: str | None
+    area_code: str
+    since: date           # the first day of the window (or when it became due)
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class Worklist:
+    today: date
+    rows: tuple[WorklistRow, ...]
+
+    def by_village(self) -> dict[str, dict[str, list[WorklistRow]]]:
+        """{village code: {section: rows}} with villages in code order."""
+        out: dict[str, dict[str, list[WorklistRow]]] = {}
+        for row in self.rows:
+            out.setdefault(row.area_code, {s: [] for s in SECTIONS})[row.section].append(row)
+        return dict(sorted(out.items()))
+
+    def section(self, name: str) -> list[WorklistRow]:
+        return [r for r in self.rows if r.section == name]
+
+
+def _hidden(conn: sqlcipher3.Connection, today: date) -> tuple[set[str], set[str]]:
+    """(item keys hidden for now, persons hidden for good)."""
+    items: set[str] = set()
+    people: set[str] = set()
+    for person_id, item, outcome, until in conn.execute(
+            "SELECT person_id, item, outcome, until FROM worklist_outcomes WHERE deleted = 0"):
+        if outcome == MOVED_AWAY:
+            people.add(person_id)
+        elif until is None or until >= today.isoformat():
+            items.add(item)
+    return items, people
+
+
+def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
+          *, near_days: int = 7) -> Worklist:
+    """Every due item of every provider for *areas* (None: all), without the ones marked."""
+    hidden_items, hidden_people = _hidden(conn, today)
+    items = []
+    for provider in providers():
+        for item in provider(conn, today, areas):
+            if areas is not None and item.area_code not in areas:
+                continue
+            status = item.status(today)
+            if status == UPCOMING and (item.due_from - today).days > near_days:
+                continue
+            if status == UPCOMING:
+                status = DUE_THIS_WEEK
+            if item.person_id in hidden_people or item_key(item) in hidden_items:
+                continue
+            items.append((item, status))
+    people = _people(conn, {i.person_id for i, _ in items})
+    rows = []
+    for item, status in items:
+        person = people.get(item.person_id)
+        if person is None or person[3] != "active":
+            continue
+        rows.append(WorklistRow(item, status, item_key(item), person[0], person[1], person[2],
+                                item.area_code, item.due_from, item.days_overdue(today)))
+    order = {s: n for n, s in enumerate(SECTIONS)}
+    rows.sort(key=lambda r: (r.area_code, order[r.section], not r.item.urgent,
+                             -r.days_overdue, r.item.due_from, r.name_zh or r.name_mn or ""))
+    return Worklist(today, tuple(rows))
+
+
+def _people(conn: sqlcipher3.Connection, ids: set[str]) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    ids_list = sorted(ids)
+    for lo in range(0, len(ids_list), 500):
+        chunk = ids_list[lo:lo + 500]
+        for row in conn.execute(
+                "SELECT id, name_zh, name_mn, phone, status FROM persons WHERE deleted = 0 AND"
+                f" id IN ({','.join('?' * len(chunk))})", chunk):
+            out[row[0]] = row[1:]
+    return out
+
+
+def worklist(store: Store, user: UserRecord, *, today: date) -> Worklist:
+    return build(store.conn, today, visible_areas(user))
+
+
+def mark(store: Store, user: UserRecord, row: WorklistRow, outcome: str, reason: str, *,
+         today: date) -> SavedChanges:
+    """Record that the person of *row* was not reachable or moved away (with a reason)."""
+    issues = []
+    if outcome not in OUTCOMES:
+        issues.append(ValidationIssue("outcome", "validation.choice_invalid",
+                                      {"value": outcome}))
+    if not (reason or "").strip():
+        issues.append(ValidationIssue("reason", "validation.required"))
+    elif len(reason) > 500:
+        issues.append(ValidationIssue("reason", "validation.text_too_long",
+                                      {"maximum": 500, "length": len(reason)}))
+    if issues:
+        raise ValidationError(issues)
+    person_for(store.conn, user, row.item.person_id)
+    until = None if outcome == MOVED_AWAY else (today + timedelta(days=SNOOZE_DAYS)).isoformat()
+    with store.transaction(user.id) as tx:
+        event = tx.save("worklist_outcomes", {
+            "person_id": row.item.person_id, "item": row.key, "outcome": outcome,
+            "reason": reason.strip(), "recorded_on": today.isoformat(),
+            "ref_id": row.item.ref_id, "until": until})
+    return saved({"worklist_outcomes"}, (event["id"],))
