@@ -131,3 +131,10 @@ def _vaccination_item(child_id: str, birth: date, area: str, given: list[vacc.Gi
                             "planned_on": s.planned_on.isoformat() if s.planned_on else None}
                            for s in doses],
                  "birth_date": birth.isoformat()})
+
+
+# Registered where the worklist service looks for providers (PROVIDER_MODULES names this
+# module); imported last so the registry sees the finished function.
+from desktop.services.worklist import register_provider  # noqa: E402
+
+register_provider(child_items)

@@ -112,3 +112,13 @@ def test_case_reports_are_urgent_in_the_outbox(session: Session) -> None:
     assert kinds == ["child_death"]
     with pytest.raises(InvalidFormError):
         session.report_birth_defect(older, {"defects": []}, today=TODAY)
+
+
+def test_child_items_reach_the_worklist_service(session: Session) -> None:
+    from desktop.services import worklist
+
+    assert worklist_child.child_items in worklist.providers()
+    baby = child(session, TODAY - timedelta(days=3))
+    built = worklist.build(session.store.conn, TODAY, frozenset({VILLAGE}))
+    kinds = {r.item.kind for r in built.rows if r.item.person_id == baby}
+    assert {"child_newborn", "child_vaccination"} <= kinds
