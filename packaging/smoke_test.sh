@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-dist/eke}
-EXE="$BUNDLE/eke"
-[ -x "$EXE" ] || { echo "smoke test: $EXE not found (run bash packaging/build.sh)" >&2; exit 2; }
+[ -x "$BUNDLE/eke" ] || { echo "smoke test: $BUNDLE/eke not found (run bash packaging/build.sh)" >&2; exit 2; }
+EXE="$(cd "$BUNDLE" && pwd)/eke"  # absolute: the runs below work in a temporary folder
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -25,11 +25,11 @@ unset PYTHONPATH EKE_HOME EKE_LANGUAGE
 export QT_QPA_PLATFORM=offscreen EKE_KDF=floor EKE_PASSWORD=smoke-test-2026
 cd "$WORK"
 
-"$OLDPWD/$EXE" demo --data-dir "$WORK/data" --persons 50 > demo.json 2> demo.err || {
+"$EXE" demo --data-dir "$WORK/data" --persons 50 > demo.json 2> demo.err || {
   echo "smoke test: demo store failed: $(tail -n 3 demo.err)" >&2; exit 1; }
 
 set +e
-timeout 120 "$OLDPWD/$EXE" --data-dir "$WORK/data" --user admin --exit-when-ready \
+timeout 120 "$EXE" --data-dir "$WORK/data" --user admin --exit-when-ready \
   > ready.out 2> ready.err
 rc=$?
 set -e
@@ -45,7 +45,7 @@ fi
 
 # A wrong password gives one line in Chinese: the catalogs inside the bundle are read.
 set +e
-EKE_PASSWORD=not-the-password "$OLDPWD/$EXE" stats --data-dir "$WORK/data" > /dev/null 2> wrong.err
+EKE_PASSWORD=not-the-password "$EXE" stats --data-dir "$WORK/data" > /dev/null 2> wrong.err
 rc=$?
 set -e
 if [ $rc -ne 2 ] || ! grep -q "用户名或密码不正确" wrong.err; then

@@ -21,8 +21,11 @@ pytestmark = [
 ]
 
 
-def _run(script: str, *args: str, timeout: int) -> subprocess.CompletedProcess[str]:
+def _run(script: str, *args: str, timeout: int, dist: Path | None = None
+         ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EKE_")}
+    if dist is not None:
+        env["EKE_DIST_DIR"] = str(dist)
     return subprocess.run(["bash", str(ROOT / "packaging" / script), *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -32,13 +35,15 @@ def bundle(tmp_path_factory) -> Path:
     if shutil.which("npm") is None and not (
             ROOT / "resources" / "fonts" / "NotoSansMongolian-Regular.ttf").exists():
         pytest.fail("the Mongolian font is missing and npm is not installed")
-    built = _run("build.sh", timeout=900)
+    # A folder of this run's own: never the dist/ a developer or another run is using.
+    dist = tmp_path_factory.mktemp("dist")
+    built = _run("build.sh", timeout=900, dist=dist)
     assert built.returncode == 0, built.stderr[-2000:]
-    return ROOT / "dist" / "eke"
+    return dist / "eke"
 
 
 def test_the_built_program_starts_logs_in_and_exits_0(bundle):
-    smoke = _run("smoke_test.sh", str(bundle.relative_to(ROOT)), timeout=300)
+    smoke = _run("smoke_test.sh", str(bundle), timeout=300)
     assert smoke.returncode == 0, smoke.stderr[-2000:]
     ready = json.loads(smoke.stdout.strip().splitlines()[-1])
     assert ready["unlock_s"] is not None and ready["startup_s"] > 0
@@ -49,7 +54,7 @@ def test_the_archive_holds_the_program_the_menu_entry_and_the_licences(bundle):
 
     from desktop import __version__
 
-    archives = list((ROOT / "dist").glob(f"eke-{__version__}-linux-*.tar.gz"))
+    archives = list(bundle.parent.glob(f"eke-{__version__}-linux-*.tar.gz"))
     assert len(archives) == 1
     with tarfile.open(archives[0]) as tar:
         names = set(tar.getnames())
