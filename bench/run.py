@@ -335,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
 
     figures.update(child_bench.growth_20k_ms(child_bench.checks_from_store(work, PASSWORD)))
     figures.update(child_bench.chart_render_ms())
+    log("sync: 10k changes pushed and pulled on loopback…")
+    import sync_bench  # bench/sync_bench.py, beside this file
+
+    figures.update(sync_bench.figures())
     if figures.get("peak_rss_mb") is None:
         import resource
 
@@ -342,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
                                        / 1024, 1)
         figures["peak_rss_source"] = "bench process (saves and overhead workload)"
     shutil.rmtree(work, ignore_errors=True)
-    figures["targets"] = TARGETS
+    figures["targets"] = {**TARGETS, **sync_bench.TARGETS}
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

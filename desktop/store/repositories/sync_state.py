@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlcipher3
@@ -274,7 +274,8 @@ def next_batch(conn: sqlcipher3.Connection, new_batch_id: str, inspect: Inspect,
             if rows:
                 conn.execute("UPDATE sync_batches SET attempts = attempts + 1,"
                              " last_attempt_at = ? WHERE batch_id = ?", (utc_now_iso(), old[0]))
-                return OutboxBatch(old[0], int(old[1]), tuple(map(_change, rows)), int(old[2]))
+                return OutboxBatch(old[0], int(old[1]), _as_held(conn, map(_change, rows)),
+                                   int(old[2]))
             conn.execute("DELETE FROM sync_batches WHERE batch_id = ?", (old[0],))
         cursor = int(conn.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()[0])
         chosen: list[OutboxChange] = []
@@ -320,7 +321,22 @@ def next_batch(conn: sqlcipher3.Connection, new_batch_id: str, inspect: Inspect,
                      " attempts, last_attempt_at) VALUES (?,?,?,?,1,?)",
                      (new_batch_id, cursor, len(chosen), utc_now_iso(), utc_now_iso()))
         chosen.sort(key=lambda c: c.seq)
-        return OutboxBatch(new_batch_id, cursor, tuple(chosen), 0)
+        return OutboxBatch(new_batch_id, cursor, _as_held(conn, chosen), 0)
+
+
+def _as_held(conn: sqlcipher3.Connection, changes: Iterable[OutboxChange]
+             ) -> tuple[OutboxChange, ...]:
+    """The changes as this laptop holds their rows: an edit saved on a tombstoned row leaves
+    it deleted here (the write path does not revive it), so it travels as deleted too;
+    otherwise the merge would revive it everywhere else and the sides would differ."""
+    out = []
+    for c in changes:
+        if not c.deleted:
+            r = conn.execute(f"SELECT deleted FROM {c.table} WHERE id = ?", (c.id,)).fetchone()
+            if r is not None and r[0]:
+                c = replace(c, deleted=True)
+        out.append(c)
+    return tuple(out)
 
 
 def _take_with_parents(conn: sqlcipher3.Connection, change: OutboxChange,
