@@ -39,9 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--push-rate", type=float, default=Limits.push_rate_per_s,
-                       help="batches per second a device may push on average (default 5)")
+                       help="batches per second a device may push on average (default 20)")
     serve.add_argument("--push-burst", type=int, default=Limits.push_burst,
-                       help="batches a device may push at once after a pause (default 50)")
+                       help="batches a device may push at once after a pause (default 200)")
     serve.add_argument("--min-client-version", default=None,
                        help="refuse programs older than this version (409 client_too_old)")
     code = sub.add_parser("issue-code", parents=[common], help="print a one-time enrollment code")

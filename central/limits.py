@@ -26,8 +26,8 @@ _VERSION = re.compile(r"(\d{1,6})((?:\.\d{1,6}){0,3})([.+-]?[A-Za-z][0-9A-Za-z.+
 class Limits:
     """What `serve` configures: pushes per second and burst per device, oldest version."""
 
-    push_rate_per_s: float = 5.0
-    push_burst: int = 50
+    push_rate_per_s: float = 20.0
+    push_burst: int = 200
     min_client_version: str | None = None
 
 
