@@ -220,12 +220,23 @@ def _m0005_child(conn: sqlcipher3.Connection) -> None:
         conn.execute(sql)
 
 
+def _m0007_print_log(conn: sqlcipher3.Connection) -> None:
+    """Printing (issue 7): which handbook pages were printed for whom, with the digest of
+    what each page showed, so "pages changed since the last print" can be chosen. Local
+    bookkeeping of this laptop's printer (not synced); who printed is also in the audit."""
+    conn.execute("""CREATE TABLE print_log (seq INTEGER PRIMARY KEY, person_id TEXT NOT NULL,
+        page_key TEXT NOT NULL, content_hash TEXT NOT NULL, printed_at TEXT NOT NULL,
+        user_id TEXT, target TEXT, page_size TEXT)""")
+    conn.execute("CREATE INDEX print_log_person ON print_log(person_id, page_key, seq)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
     Migration("0003_sync_state", _m0003_sync_state),
     Migration("0004_maternal", _m0004_maternal),
     Migration("0005_child", _m0005_child),
+    Migration("0007_print_log", _m0007_print_log),
 )
 LATEST = len(MIGRATIONS)
 
