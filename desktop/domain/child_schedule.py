@@ -16,6 +16,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 NEWBORN = "newborn"
 MONTH_CHECK = "28d"
@@ -107,6 +108,7 @@ class Window:
     special: bool = False
 
 
+@lru_cache(maxsize=1 << 16)  # a township worklist asks for the same birth dates again and again
 def add_months(start: date, months: int) -> date:
     """*start* plus calendar months, on the last day of the month when the day is missing."""
     month_index = start.month - 1 + months

@@ -29,15 +29,15 @@ def live_visits(conn: sqlcipher3.Connection, child_id: str) -> list[dict[str, An
     """The child's visits (corrections applied), oldest first."""
     return rows(conn.execute(
         "SELECT * FROM child_visits v WHERE v.person_id = ? AND v.deleted = 0"
-        " AND NOT EXISTS (SELECT 1 FROM child_visits s WHERE s.supersedes = v.id"
-        " AND s.deleted = 0) ORDER BY v.visit_date, v.rev", (child_id,)))
+        " AND NOT EXISTS (SELECT 1 FROM child_visits s WHERE s.person_id = v.person_id"
+        " AND s.supersedes = v.id AND s.deleted = 0) ORDER BY v.visit_date, v.rev", (child_id,)))
 
 
 def live_vaccinations(conn: sqlcipher3.Connection, child_id: str) -> list[dict[str, Any]]:
     return rows(conn.execute(
         "SELECT * FROM vaccinations v WHERE v.person_id = ? AND v.deleted = 0"
-        " AND NOT EXISTS (SELECT 1 FROM vaccinations s WHERE s.supersedes = v.id"
-        " AND s.deleted = 0) ORDER BY v.given_on, v.vaccine, v.dose", (child_id,)))
+        " AND NOT EXISTS (SELECT 1 FROM vaccinations s WHERE s.person_id = v.person_id"
+        " AND s.supersedes = v.id AND s.deleted = 0) ORDER BY v.given_on, v.vaccine, v.dose", (child_id,)))
 
 
 def given_doses(vaccination_rows: list[dict[str, Any]]) -> list[GivenDose]:

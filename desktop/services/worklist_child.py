@@ -63,13 +63,18 @@ def child_items(conn: sqlcipher3.Connection, today: date,
             " v.person_id WHERE p.kind = 'child' AND v.deleted = 0 AND p.birth_date >= ?",
             (oldest,)):
         done[person_id].add(kind)
+    # Superseded doses are dropped in Python: vaccinations has no index on supersedes, and
+    # a correlated NOT EXISTS over the whole table is quadratic on a township's doses.
+    dose_rows = conn.execute(
+        "SELECT v.id, v.supersedes, v.person_id, v.vaccine, v.dose, v.given_on"
+        " FROM vaccinations v JOIN persons p ON p.id = v.person_id"
+        " WHERE p.kind = 'child' AND v.deleted = 0 AND p.birth_date >= ?", (oldest,)).fetchall()
+    superseded = {r[1] for r in dose_rows if r[1]}
     given: dict[str, list[vacc.GivenDose]] = defaultdict(list)
-    for person_id, vaccine, dose, given_on in conn.execute(
-            "SELECT v.person_id, v.vaccine, v.dose, v.given_on FROM vaccinations v"
-            " JOIN persons p ON p.id = v.person_id WHERE p.kind = 'child' AND v.deleted = 0"
-            " AND p.birth_date >= ? AND NOT EXISTS (SELECT 1 FROM vaccinations s"
-            " WHERE s.supersedes = v.id AND s.deleted = 0)", (oldest,)):
-        given[person_id].append(vacc.GivenDose(vaccine, int(dose), date.fromisoformat(given_on)))
+    for dose_id, _, person_id, vaccine, dose, given_on in dose_rows:
+        if dose_id not in superseded:
+            given[person_id].append(vacc.GivenDose(vaccine, int(dose),
+                                                   date.fromisoformat(given_on)))
     discharges = {(m, d): x for m, d, x in conn.execute(
         "SELECT person_id, delivery_date, discharge_date FROM deliveries"
         " WHERE deleted = 0 AND discharge_date IS NOT NULL")}
