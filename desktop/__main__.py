@@ -72,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--user", dest="sub_user", default=None)
     restore.add_argument("--from", dest="from_file", required=True,
                          help="a backup file (eke-….db) or a move package (eke-move-….zip)")
+    printing = sub.add_parser("print", help="print the handbook pages of one person (or of"
+                              " the first N women) to a PDF")
+    printing.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    printing.add_argument("--user", dest="sub_user", default=None)
+    printing.add_argument("--out", required=True, help="the PDF file to write")
+    printing.add_argument("--size", choices=("A5", "A4"), default="A5",
+                          help="page size (the handbook is A5)")
+    who = printing.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", help="the person's id")
+    who.add_argument("--sample", type=int, help="the first N women of the store")
     return parser
 
 

@@ -149,6 +149,9 @@ ERROR_TEXTS = {
     "validation.date_before_lmp": N_("This date is before the last menstrual period."),
     "validation.ultrasound_after_visit": N_("The ultrasound date is after the visit."),
     "validation.screening_unknown": N_("Unknown screening item {code}."),
+    "service.print_output": N_("The PDF could not be written to {path}: {detail}"),
+    "service.print_nothing": N_("There is nothing to print: no person was chosen or found."),
+    "service.print_pages": N_("Enter page numbers like 1-3, 7."),
 }
 
 ROLE_TEXTS = {

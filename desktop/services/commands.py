@@ -52,6 +52,9 @@ def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
         if command == "restore":
             return restore(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
                            Path(args.from_file))
+        if command == "print":
+            return print_handbooks(data_dir, getattr(args, "sub_user", None) or args.user
+                                   or "admin", args)
     raise UsageError(f"unknown command {command}")
 
 
@@ -163,5 +166,40 @@ def enroll(data_dir: Path, username: str, endpoint: str, code: str) -> dict[str,
     session = Session.login(data_dir, username, password_from_env())
     try:
         return enroll_store(session, endpoint, code)
+    finally:
+        session.close()
+
+
+def print_handbooks(data_dir: Path, username: str, args: Namespace) -> dict[str, Any]:
+    """The handbook pages of one person (--person) or of the first N women (--sample) into
+    one PDF (--out), A5 unless --size A4; each handbook is logged and audited:
+    {out, persons, pages, size}. Qt (a QGuiApplication, offscreen without a display)
+    lives in desktop.printing."""
+    from desktop.services import printing_service
+    from desktop.services.session import Session
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise printing_service.PrintOutputError("no such folder", path=str(out))
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        if args.person:
+            ids = [args.person]
+        else:
+            ids = printing_service.first_women(session, args.sample or 0)
+        if not ids:
+            raise printing_service.NothingToPrintError()
+        today = date.today()
+        handbooks = [printing_service.handbook_data(session, pid, today) for pid in ids]
+        from desktop.printing import jobs
+
+        try:
+            printed = jobs.handbooks_to_pdf(out, args.size, handbooks, today=today)
+        except OSError as exc:
+            raise printing_service.PrintOutputError(str(exc), path=str(out)) from exc
+        for doc in printed:
+            session.record_print(doc.person_id, doc.pages, "pdf", args.size)
+        return {"out": str(out), "persons": len(printed),
+                "pages": sum(len(d.pages) for d in printed), "size": args.size}
     finally:
         session.close()

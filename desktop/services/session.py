@@ -599,6 +599,41 @@ class Session:
             return cases.record_followup(self.store, self.user, case_id, fields,
                                          today=today or date.today())
 
+    # -- printing (issue 7): the data side of desktop/services/printing_service.py; the
+    # Qt side (desktop/printing) lays it out. Every print is logged and audited.
+
+    def handbook_data(self, person_id: str, today: date | None = None) -> dict:
+        """Everything one person's printed handbook shows, as plain dicts (audited read)."""
+        from desktop.services import printing_service
+
+        return printing_service.handbook_data(self, person_id, today or date.today())
+
+    def pages_changed_since_print(self, person_id: str, pages: list[tuple[str, str]]
+                                  ) -> list[str]:
+        """Keys of *pages* ((key, content hash)) not printed as they are now."""
+        from desktop.services import printing_service
+
+        return printing_service.changed_pages(self, person_id, pages)
+
+    def record_print(self, person_id: str | None, pages: list[tuple[str, str]], target: str,
+                     page_size: str) -> None:
+        """Log printed pages in the print log and the audit (one transaction)."""
+        from desktop.services import printing_service
+
+        printing_service.record_print(self, person_id, pages, target, page_size)
+
+    def visit_sheets_data(self, today: date | None = None) -> list[dict]:
+        """One dict per visit due today or overdue on the user's worklist."""
+        from desktop.services import printing_service
+
+        return printing_service.visit_sheets_data(self, today or date.today())
+
+    def record_sheets_print(self, person_ids: list[str], sheets: int, target: str,
+                            page_size: str) -> None:
+        from desktop.services import printing_service
+
+        printing_service.record_batch_print(self, person_ids, sheets, target, page_size)
+
 
 def restore_backup(data_dir: Path, backup_path: Path) -> Path:
     """Replace a (damaged) store file with *backup_path*; the store must be closed."""
