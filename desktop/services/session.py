@@ -465,6 +465,16 @@ class Session:
         return Changes(tables=frozenset({"case_reports", "persons"}),
                        ids=(saved["id"], child_id))
 
+    def children_list(self, query: str = "", today: date | None = None,
+                      ids: list[str] | None = None) -> list:
+        """child_list.ChildSummary rows for the Children page (a query, or the youngest
+        children, or exactly *ids*); off the GUI thread."""
+        from desktop.services import child_list
+
+        with self._lock:
+            return child_list.list_children(self.store, self.user, query,
+                                            today or date.today(), ids=ids)
+
 
     # -- maternal care (issue 3): thin wrappers over registration, visits, cases,
     # worklist, search and records in desktop/services. Dates default to today's local
@@ -598,6 +608,21 @@ class Session:
         with self._lock:
             return cases.record_followup(self.store, self.user, case_id, fields,
                                          today=today or date.today())
+
+    def ongoing_pregnancies(self, person_ids: list[str]) -> dict[str, dict]:
+        """person id → {id, edd, risk_colours} of her ongoing pregnancy, for list rows (a
+        list is not a record open, so this read is not audited; at most 500 ids)."""
+        from desktop.store.repositories import maternal
+
+        ids = list(dict.fromkeys(person_ids))[:500]
+        if not ids:
+            return {}
+        with self._lock:
+            found = maternal.rows(
+                self.store.conn, "SELECT id, person_id, edd, risk_colours FROM pregnancies"
+                " WHERE deleted = 0 AND status = 'ongoing' AND person_id IN"
+                f" ({','.join('?' * len(ids))})", ids)
+        return {r["person_id"]: r for r in found}
 
     # -- printing (issue 7): the data side of desktop/services/printing_service.py; the
     # Qt side (desktop/printing) lays it out. Every print is logged and audited.

@@ -45,14 +45,39 @@ def _sync(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     return SyncPage(session, kdf, parent)
 
 
+def _children(session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.children import ChildrenPage
+
+    return ChildrenPage(session, parent)
+
+
+def _worklist(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.worklist_page import WorklistPage
+
+    return WorklistPage(session, kdf, parent)
+
+
+def _women(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.women_page import WomenPage
+
+    return WomenPage(session, kdf, parent)
+
+
+def _highrisk(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.highrisk_page import HighRiskPage
+
+    return HighRiskPage(session, kdf, parent)
+
+
 def _spec(key: str, title: str) -> PageSpec:
     return PageSpec(key, title, _coming_soon(key, title))
 
 
 PAGES: list[PageSpec] = [
-    _spec("worklist", N_("Worklist")),
-    _spec("women", N_("Women")),
-    _spec("children", N_("Children")),
+    PageSpec("worklist", N_("Worklist"), _worklist),
+    PageSpec("women", N_("Women"), _women),
+    PageSpec("highrisk", N_("High-risk"), _highrisk),
+    PageSpec("children", N_("Children"), _children),
     _spec("reports", N_("Reports")),
     PageSpec("sync", N_("Sync"), _sync),
     PageSpec("settings", N_("Settings"), _settings),
