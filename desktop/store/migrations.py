@@ -220,6 +220,28 @@ def _m0005_child(conn: sqlcipher3.Connection) -> None:
         conn.execute(sql)
 
 
+def _m0006_report_indexes(conn: sqlcipher3.Connection) -> None:
+    """Indicator reports (issue 8): covering indexes, so a year of a 100k-person township
+    is read from compact index pages instead of the wide rows, and small partial indexes
+    that find corrections (superseding events). Only adds indexes."""
+    for sql in (
+        """CREATE INDEX report_children ON persons(kind, birth_date, area_code, sex, status,
+            mother_id, deleted, id)""",
+        """CREATE INDEX report_child_visits ON child_visits(visit_date, person_id, kind,
+            age_days, weight_kg, length_cm, lying, hb_g_l, feeding, waz, lhaz, wlhz, deleted)""",
+        "CREATE INDEX report_vaccinations ON vaccinations(given_on, person_id, vaccine, dose,"
+        " deleted)",
+        "CREATE INDEX report_deliveries ON deliveries(delivery_date)",
+        "CREATE INDEX child_visits_supersedes ON child_visits(supersedes)"
+        " WHERE supersedes IS NOT NULL",
+        "CREATE INDEX vaccinations_supersedes ON vaccinations(supersedes)"
+        " WHERE supersedes IS NOT NULL",
+        "CREATE INDEX deliveries_supersedes ON deliveries(supersedes)"
+        " WHERE supersedes IS NOT NULL",
+    ):
+        conn.execute(sql)
+
+
 def _m0007_print_log(conn: sqlcipher3.Connection) -> None:
     """Printing (issue 7): which handbook pages were printed for whom, with the digest of
     what each page showed, so "pages changed since the last print" can be chosen. Local
@@ -236,6 +258,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0003_sync_state", _m0003_sync_state),
     Migration("0004_maternal", _m0004_maternal),
     Migration("0005_child", _m0005_child),
+    Migration("0006_report_indexes", _m0006_report_indexes),
     Migration("0007_print_log", _m0007_print_log),
 )
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,405 @@
+"""Indicator reports (issue 8): every national MCH indicator for a period and an area, with
+the persons behind each figure, a monthly trend, and what the Reports page, the export and
+``python -m desktop report`` show.
+
+Definitions and attribution rules are data in desktop.domain.indicators; this module reads
+the records once (desktop.store.repositories.report_data: a few big queries), builds the
+domain's records and evaluates every indicator on them. Reads only: nothing is written, so
+a report never changes the store. Long: call it off the GUI thread (``run_report`` opens a
+connection of its own, so saves go on meanwhile).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlcipher3
+
+from desktop.domain import growth
+from desktop.domain import indicators as ind
+from desktop.domain.child_schedule import add_months
+from desktop.services.errors import ServiceError
+from desktop.store.repositories import report_data as data
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ReportPeriodError(ServiceError):
+    """The period is not YYYY-MM or YYYY-MM..YYYY-MM, or ends before it starts."""
+
+    code = "report.period_invalid"
+
+
+class ReportAreaError(ServiceError):
+    """The area is not a 6-, 9- or 12-digit code, or is outside the user's villages."""
+
+    code = "report.area_invalid"
+
+
+class ReportStoppedError(ServiceError):
+    """The user stopped the report."""
+
+    code = "report.stopped"
+
+
+_AREA = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+
+
+def parse_period(text: str) -> ind.Period:
+    try:
+        return ind.Period.parse(text)
+    except ValueError as exc:
+        raise ReportPeriodError(str(exc), period=text) from None
+
+
+def check_area(area: str | None) -> str | None:
+    area = (area or "").strip() or None
+    if area is not None and not _AREA.match(area):
+        raise ReportAreaError(area, area=area)
+    return area
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    """One indicator's figures for the area and for each of its villages."""
+
+    indicator: ind.Indicator
+    figure: ind.Figure
+    by_village: dict[str, ind.Figure]
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    def to_json(self, with_ids: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code, "group": self.indicator.group,
+            "numerator": self.figure.numerator, "denominator": self.figure.denominator,
+            "rate": self.figure.rate, "per": self.indicator.per,
+            "denominator_counts": self.indicator.counts, "status": self.indicator.status,
+            "source": self.indicator.source,
+            "by_village": {v: {"numerator": f.numerator, "denominator": f.denominator,
+                               "rate": f.rate} for v, f in self.by_village.items()}}
+        if self.indicator.params:
+            out["params"] = {k: list(v) if isinstance(v, tuple) else v
+                             for k, v in self.indicator.params.items()}
+        if with_ids:
+            out["numerator_ids"] = list(self.figure.numerator_ids)
+            out["denominator_ids"] = list(self.figure.denominator_ids)
+        return out
+
+
+@dataclass
+class Report:
+    period: ind.Period
+    area: str | None
+    rows: list[ReportRow]
+    villages: list[str]
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def row(self, code: str) -> ReportRow:
+        for r in self.rows:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    def to_json(self, with_ids: bool = False) -> dict[str, Any]:
+        return {"period": {"from": self.period.start.isoformat(),
+                           "to": self.period.end.isoformat(), "label": self.period.label},
+                "area": self.area, "villages": self.villages, "records": self.counts,
+                "indicators": [r.to_json(with_ids) for r in self.rows]}
+
+
+# --- reading the records ------------------------------------------------------------------
+
+
+def _iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _colours(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return set()
+    return {str(c) for c in value} if isinstance(value, list) else {str(value)}
+
+
+MANAGED_STATUSES = frozenset({"managed", "referred", "treated"})
+
+
+def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                  allowed: frozenset[str] | None = None) -> list[ind.Episode]:
+    """The pregnancies delivered in *period* by women of *area* (and of *allowed*
+    villages), as domain Episodes. Five queries whatever the size of the area."""
+    rows = [r for r in data.deliveries(conn, period.start, period.end, area)
+            if allowed is None or r[7] in allowed]
+    if not rows:
+        return []
+    ids = [r[1] for r in rows]
+    prenatal: dict[str, list[date]] = defaultdict(list)
+    for pid, day in data.prenatal_visits(conn, ids):
+        prenatal[pid].append(date.fromisoformat(day))
+    home: dict[str, list[date]] = defaultdict(list)
+    check42: dict[str, date] = {}
+    for pid, kind, day in data.postpartum_visits(conn, ids):
+        on = date.fromisoformat(day)
+        if kind == "postpartum_42d":
+            check42[pid] = min(on, check42.get(pid, on))
+        else:
+            home[pid].append(on)
+    colours: dict[str, set[str]] = defaultdict(set)
+    for pid, text in data.assessment_colours(conn, ids):
+        colours[pid] |= _colours(text)
+    managed: set[str] = set()
+    for pid, status, followups, _outcome, _closed in data.cases(conn, ids):
+        if status in MANAGED_STATUSES or followups:
+            managed.add(pid)
+    births = data.live_births(conn, period.start, period.end)
+    moved = data.moved_away(conn)
+    died = data.deaths(conn, data.MATERNAL_DEATHS)
+    out = []
+    for (person, pid, day, level, outcome, babies, discharge, area_code, ga_days, risk,
+         _status) in rows:
+        live = births.get((person, day))
+        if live is None:  # a delivery whose children were not registered here
+            live = (babies or 0) if (outcome or "live_birth") == "live_birth" else 0
+        out.append(ind.Episode(
+            person_id=person, pregnancy_id=pid, area_code=area_code,
+            delivery_date=date.fromisoformat(day), registered_ga_days=ga_days,
+            prenatal_visits=tuple(sorted(prenatal.get(pid, ()))), place_level=level,
+            live_births=int(live), discharge_date=_iso(discharge),
+            postpartum_visits=tuple(sorted(home.get(pid, ()))), check_42d=check42.get(pid),
+            risk_colours=frozenset(colours.get(pid, set()) | _colours(risk)),
+            case_managed=pid in managed, moved_out=_iso(moved.get(person)),
+            died_on=_iso(died.get(person))))
+    return out
+
+
+_Z_KEYS = ("waz", "lhaz", "wlhz")
+_Z_MAX_DAYS = growth.WHO2006_MAX_DAYS
+
+
+def _checks(rows: list[tuple], sex: str | None, z_from: date) -> tuple[ind.ChildCheck, ...]:
+    """A child's checks, oldest first. Records saved by this program carry their z-scores;
+    rows that came without them (older or generated ones) are scored here with the same WHO
+    function, only as far back as the indicators look (the latest measured check of the
+    period for each z-score): scoring is the costly part of a report."""
+    rows = sorted(rows, key=lambda r: r[1])
+    need = set(_Z_KEYS)
+    out: list[ind.ChildCheck] = []
+    for row in reversed(rows):
+        (_pid, day, kind, age, weight, length, lying, hb, feeding, waz, lhaz, wlhz) = row[:12]
+        on = date.fromisoformat(day)
+        if need and on >= z_from and kind != "birth":
+            if (waz is None and lhaz is None and wlhz is None and (weight or length)
+                    and sex in growth.SEXES and age is not None and 0 <= age <= _Z_MAX_DAYS):
+                z = growth.zscores(sex, int(age), weight, length, None,
+                                   None if lying is None else bool(lying))
+                flagged = growth.implausible(z)
+                waz, lhaz, wlhz = (None if k in flagged else z[k] for k in _Z_KEYS)
+            for key, value in zip(_Z_KEYS, (waz, lhaz, wlhz), strict=True):
+                if value is not None:
+                    need.discard(key)
+        out.append(ind.ChildCheck(on, kind, age if age is not None else 0, waz, lhaz, wlhz,
+                                  hb, feeding))
+    out.reverse()
+    return tuple(out)
+
+
+def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                  allowed: frozenset[str] | None = None, *, visits_from: date | None = None
+                  ) -> ind.Children:
+    """Children the period's child indicators can count (born up to 7 years before the
+    period), with their checks from *visits_from* (default: one look-back year before the
+    period end, or the period start if earlier) to the period end, and their doses given
+    from EARLY_DOSE_TOLERANCE_DAYS before the period to its end. Four queries."""
+    born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
+    first_visit = visits_from or min(period.start,
+                                     add_months(period.end + timedelta(days=1),
+                                                -ind.LOOK_BACK_MONTHS))
+    people = {r[0]: r for r in data.children(conn, born_from, period.end, area)
+              if allowed is None or r[1] in allowed}
+    raw: dict[str, list[tuple]] = defaultdict(list)
+    for row in data.child_visits(conn, first_visit, period.end):
+        if row[0] in people:
+            raw[row[0]].append(row)
+    doses: dict[str, list[tuple[str, int, date]]] = defaultdict(list)
+    first_dose = period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
+    for pid, vaccine, dose, given in data.vaccinations(conn, first_dose, period.end):
+        if pid in people:
+            doses[pid].append((vaccine, int(dose), date.fromisoformat(given)))
+    moved = data.moved_away(conn)
+    died = data.deaths(conn, data.CHILD_DEATHS)
+    records = []
+    for pid, (_id, area_code, sex, birth, status) in people.items():
+        death = _iso(died.get(pid))
+        if death is None and status == "dead":
+            # Marked dead without a report: the date is unknown, so the child is counted
+            # in no period after the birth (never as living).
+            death = date.fromisoformat(birth)
+        records.append(ind.ChildRecord(
+            pid, area_code, sex, date.fromisoformat(birth),
+            _checks(raw[pid], sex, period.start) if pid in raw else (),
+            tuple(doses.get(pid, ())), death, None, _iso(moved.get(pid))))
+    return ind.Children(records)
+
+
+# --- computing -----------------------------------------------------------------------------
+
+
+def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = None,
+            allowed: frozenset[str] | None = None, progress: Progress | None = None,
+            cancelled: Cancelled | None = None,
+            codes: Iterable[str] | None = None) -> Report:
+    """Every indicator (or those of *codes*) for *period* and *area* (None: the whole
+    store; *allowed*: the villages the user may see, None for all). Reads only."""
+    started = time.perf_counter()
+    wanted = set(codes) if codes is not None else None
+    table = [i for i in ind.indicators(period.end)
+             if wanted is None or i.code in wanted]
+    steps = len(table) + 2
+
+    def step(n: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ReportStoppedError()
+        if progress is not None:
+            progress(n, steps)
+
+    step(0)
+    episodes = (load_episodes(conn, period, area, allowed)
+                if any(i.group == ind.MATERNAL for i in table) else [])
+    step(1)
+    kids = (load_children(conn, period, area, allowed)
+            if any(i.group != ind.MATERNAL for i in table) else ind.Children(()))
+    step(2)
+    rows = []
+    for n, indicator in enumerate(table, 3):
+        records = episodes if indicator.group == ind.MATERNAL else kids
+        figure, villages = ind.evaluate(indicator, records, period)
+        rows.append(ReportRow(indicator, figure, villages))
+        step(n)
+    villages = sorted({v for r in rows for v in r.by_village if v})
+    return Report(period, area, rows, villages, round(time.perf_counter() - started, 3),
+                  {"deliveries": len(episodes), "children": len(kids)})
+
+
+def trend(conn: sqlcipher3.Connection, period: ind.Period, code: str,
+          area: str | None = None, allowed: frozenset[str] | None = None,
+          cancelled: Cancelled | None = None) -> list[tuple[ind.Period, ind.Figure]]:
+    """The indicator *code* for each month of *period* (records read once for the whole
+    period, each month judged by its own rules)."""
+    indicator = next((i for i in ind.indicators(period.end) if i.code == code), None)
+    if indicator is None:
+        raise KeyError(code)
+    months = period.months()
+    if indicator.group == ind.MATERNAL:
+        records: Any = load_episodes(conn, period, area, allowed)
+    else:
+        first = min(period.start, add_months(months[0].end + timedelta(days=1),
+                                              -ind.LOOK_BACK_MONTHS))
+        records = load_children(conn, period, area, allowed, visits_from=first)
+    out = []
+    for month in months:
+        if cancelled is not None and cancelled():
+            raise ReportStoppedError()
+        out.append((month, ind.evaluate(indicator, records, month)[0]))
+    return out
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """One line of a drill-down list."""
+
+    id: str
+    kind: str
+    name_zh: str | None
+    name_mn: str | None
+    sex: str | None
+    birth_date: str | None
+    area_code: str | None
+    phone: str | None
+    status: str | None
+
+
+def persons(conn: sqlcipher3.Connection, ids: list[str]) -> list[PersonLine]:
+    """Who is behind a figure, in the figure's order (a list, not a record open)."""
+    return [PersonLine(*r) for r in data.persons_brief(conn, ids)]
+
+
+# --- the session's way in (UI) ------------------------------------------------------------
+
+
+def _allowed(session: Any, area: str | None) -> frozenset[str] | None:
+    from desktop.services.access import visible_areas
+
+    allowed = visible_areas(session.user)
+    if allowed is not None and area is not None and not any(
+            a.startswith(area) or area.startswith(a) for a in allowed):
+        raise ReportAreaError(area, area=area)
+    return allowed
+
+
+def run_report(session: Any, period: ind.Period, area: str | None,
+               progress: Progress | None = None, cancelled: Cancelled | None = None
+               ) -> Report:
+    """compute() on a connection of its own (saves go on meanwhile); village doctors
+    get their own villages only. Call it off the GUI thread."""
+    area = check_area(area)
+    allowed = _allowed(session, area)
+    conn = session.store.connect()
+    try:
+        return compute(conn, period, area, allowed, progress, cancelled)
+    finally:
+        conn.close()
+
+
+def run_trend(session: Any, period: ind.Period, code: str, area: str | None,
+              cancelled: Cancelled | None = None) -> list[tuple[ind.Period, ind.Figure]]:
+    area = check_area(area)
+    allowed = _allowed(session, area)
+    conn = session.store.connect()
+    try:
+        return trend(conn, period, code, area, allowed, cancelled)
+    finally:
+        conn.close()
+
+
+def run_persons(session: Any, ids: list[str]) -> list[PersonLine]:
+    conn = session.store.connect()
+    try:
+        return persons(conn, ids)
+    finally:
+        conn.close()
+
+
+def area_names(session: Any) -> tuple[str, list[str]]:
+    """(township code, village codes) of the store."""
+    township, villages = session.areas()
+    return township, list(villages)
+
+
+def report_command(session: Any, period_text: str, area: str | None) -> dict[str, Any]:
+    """What ``python -m desktop report --json`` prints: the period, the area and every
+    indicator with numerator, denominator, rate and the figures per village."""
+    period = parse_period(period_text)
+    report = run_report(session, period, area)
+    return report.to_json()
+
+
+def by_code(report: Report) -> Mapping[str, ReportRow]:
+    return {r.code: r for r in report.rows}
