@@ -45,12 +45,6 @@ def _sync(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     return SyncPage(session, kdf, parent)
 
 
-def _children(session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
-    from desktop.ui.views.children import ChildrenPage
-
-    return ChildrenPage(session, parent)
-
-
 def _worklist(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     from desktop.ui.views.worklist_page import WorklistPage
 
@@ -77,7 +71,7 @@ PAGES: list[PageSpec] = [
     PageSpec("worklist", N_("Worklist"), _worklist),
     PageSpec("women", N_("Women"), _women),
     PageSpec("highrisk", N_("High-risk"), _highrisk),
-    PageSpec("children", N_("Children"), _children),
+    _spec("children", N_("Children")),
     _spec("reports", N_("Reports")),
     PageSpec("sync", N_("Sync"), _sync),
     PageSpec("settings", N_("Settings"), _settings),
