@@ -66,7 +66,8 @@ class Composer:
         number = self.next_number
         self.next_number += 1
         printable = sheet.printable(number)
-        page = PageLayout(key, heading.chinese, "", number, QRectF(sheet.page), printable)
+        page = PageLayout(key, heading.chinese, "", number, QRectF(sheet.page),
+                          sheet.reachable(), printable)
         self.page = page
         self._content = [content]
         self.left, self.right = printable.left(), printable.right()

@@ -125,8 +125,8 @@ def _cover(comp: Composer, data: Data) -> None:
     page = comp.start_page("cover", heading("cover"), {"colours": colours})
     mark = sheet.mm(15)
     # The five-colour sticker goes top-left of the cover, as clinics stick it on paper.
-    x = page.printable.left()
-    top = page.printable.top()
+    x = page.body.left()
+    top = page.body.top()
     comp.y = max(comp.y, top + mark + sheet.mm(12))
     label_font = sheet.font(0.9, bold=True)
     mark_x = comp.left

@@ -37,6 +37,7 @@ PAGE_SIZES_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0)}
 # text does not disappear into the stitching of the booklet.
 MARGINS_MM = {"A5": {"top": 11.0, "bottom": 13.0, "inner": 17.0, "outer": 9.0},
               "A4": {"top": 14.0, "bottom": 16.0, "inner": 22.0, "outer": 12.0}}
+PRINTER_EDGE_MM = 5.0
 BODY_PT = {"A5": 8.0, "A4": 10.0}
 RULE_COLOUR = QColor(90, 90, 90)
 LIGHT_RULE = QColor(170, 170, 170)
@@ -101,7 +102,8 @@ class PageLayout:
     content_hash: str
     number: int
     page: QRectF
-    printable: QRectF
+    printable: QRectF  # what a printer can reach: the page less a 5 mm edge
+    body: QRectF       # inside the margins (binding side wider); the footer lies below it
     items: list[Item] = field(default_factory=list)
 
     def text_boxes(self) -> list[QRectF]:
@@ -135,6 +137,11 @@ class Sheet:
 
     def pt(self, points: float) -> float:
         return points * self.dpi / 72.0
+
+    def reachable(self) -> QRectF:
+        """The part of the page any printer reaches (5 mm from each edge)."""
+        edge = self.mm(PRINTER_EDGE_MM)
+        return self.page.adjusted(edge, edge, -edge, -edge)
 
     def printable(self, number: int) -> QRectF:
         """The area inside the margins of page *number* (1-based; odd pages are recto,

@@ -64,7 +64,7 @@ def build_visit_sheets(sheet: Sheet, sheets: Sequence[Mapping[str, Any]]) -> lis
             size = sheet.mm(6)
             x = comp.right - len(colours) * (size + sheet.mm(1.5))
             for colour in colours:
-                comp.swatch(QRectF(x, page.printable.top(), size, size), RISK_COLOURS[colour])
+                comp.swatch(QRectF(x, page.body.top(), size, size), RISK_COLOURS[colour])
                 x += size + sheet.mm(1.5)
         title = texts.work_kind(str(data.get("kind")))
         comp.subheading(title, key, head)
