@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--to", dest="to_folder", default=None,
                       help="also copy the backup into this folder (e.g. a USB drive)")
 
+    report = sub.add_parser("report", help="print every indicator with its numerator and"
+                            " denominator for a period (and an area) as JSON")
+    report.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    report.add_argument("--user", dest="sub_user", default=None)
+    report.add_argument("--period", required=True, help="YYYY-MM..YYYY-MM (or one YYYY-MM)")
+    report.add_argument("--area", default=None,
+                        help="a township (9 digits) or village (12 digits) code")
+    report.add_argument("--json", action="store_true", help="JSON output (the only form)")
+
     restore = sub.add_parser("restore", help="restore a backup or install a move package"
                              " (an empty data folder); the replaced file is kept aside")
     restore.add_argument("--data-dir", dest="sub_data_dir", required=True)

@@ -152,6 +152,11 @@ ERROR_TEXTS = {
     "service.print_output": N_("The PDF could not be written to {path}: {detail}"),
     "service.print_nothing": N_("There is nothing to print: no person was chosen or found."),
     "service.print_pages": N_("Enter page numbers like 1-3, 7."),
+    "report.period_invalid": N_("The period must be months like 2025-01..2025-12 (the first"
+                                " month not after the last): {period}"),
+    "report.area_invalid": N_("The area must be a township (9 digits) or village (12 digits)"
+                              " code of your own area: {area}"),
+    "report.stopped": N_("The report was stopped."),
 }
 
 ROLE_TEXTS = {

@@ -49,6 +49,9 @@ def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
         if command == "backup":
             return backup(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
                           getattr(args, "to_folder", None))
+        if command == "report":
+            return report(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
+                          args.period, getattr(args, "area", None))
         if command == "restore":
             return restore(data_dir, getattr(args, "sub_user", None) or args.user or "admin",
                            Path(args.from_file))
@@ -201,5 +204,20 @@ def print_handbooks(data_dir: Path, username: str, args: Namespace) -> dict[str,
             session.record_print(doc.person_id, doc.pages, "pdf", args.size)
         return {"out": str(out), "persons": len(printed),
                 "pages": sum(len(d.pages) for d in printed), "size": args.size}
+    finally:
+        session.close()
+
+
+def report(data_dir: Path, username: str, period: str, area: str | None) -> dict[str, Any]:
+    """Every indicator for *period* (YYYY-MM..YYYY-MM) and *area* with numerator,
+    denominator, rate and per-village figures (design §8). Reads only."""
+    from desktop.services import reports
+    from desktop.services.session import Session
+
+    reports.parse_period(period)  # a bad period is told before the password is tried
+    reports.check_area(area)
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        return reports.report_command(session, period, area)
     finally:
         session.close()
