@@ -65,15 +65,16 @@ def test_register_visit_case_worklist_delivery_postpartum(qtbot, window):  # noq
     risk_rows = field(view, "risk_history_table")
     assert isinstance(risk_rows, QTableWidget) and risk_rows.rowCount() == 2
     view.tabs.setCurrentIndex(2)
+    qtbot.wait(50)  # let the layouts settle before the picture
     screenshot(dialog, "maternal_record_zh")
     dialog.close()
 
     # The worklist shows the case follow-up (due in 4 days); record it from there.
-    page = window.page("worklist")
+    page = window.show_page("worklist")  # showing the page loads the list again
     assert isinstance(page, WorklistPage)
-    with qtbot.waitSignal(page.loaded, timeout=5000):
-        window.show_page("worklist")  # showing the page loads the list again
-    assert page.select_person(woman_id, "case_followup")
+    # (a load started when the window opened may answer first: wait for this one)
+    qtbot.waitUntil(lambda: page.select_person(woman_id, "case_followup"))
+    qtbot.wait(50)
     screenshot(window, "maternal_worklist_zh")
     followup = page.record_selected()
     assert followup is not None and followup.objectName() == "followup_dialog"

@@ -57,7 +57,7 @@ from desktop.ui.models.display import (
     village_text,
 )
 from desktop.ui.widgets.base import Retranslatable
-from desktop.ui.widgets.risk_badge import RiskBadge
+from desktop.ui.widgets.risk_badge import COLOURS_ROLE, RiskBadge, RiskBadgeDelegate
 
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -141,6 +141,7 @@ class RecordView(Retranslatable, QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.visits_table = _table("visits_table")
         self.risk_table = _table("risk_history_table")
+        self.risk_table.setItemDelegateForColumn(1, RiskBadgeDelegate(self.risk_table))
         self.case_panel = self._case_panel()
         self.delivery_table = _table("deliveries_table")
         self.postpartum_table = _table("postpartum_table")
@@ -339,12 +340,16 @@ class RecordView(Retranslatable, QWidget):
         rows = []
         for a in (current.assessments if current else []):
             colours = a.get("colours") or [a.get("colour")]
-            rows.append([day_text(a.get("assessed_on") or a.get("on") or a.get("created_on")),
+            rows.append([day_text(a.get("assessed_on")),
                          " + ".join(colour_text(c) for c in colours if c),
                          factors_text(a.get("reasons") or []) or _("No risk factor"),
                          self.users.get(a.get("confirmed_by") or "", a.get("confirmed_by")
                                         or "")])
         _fill(self.risk_table, headers, rows)
+        for r, a in enumerate(current.assessments if current else []):
+            item = self.risk_table.item(r, 1)
+            item.setData(COLOURS_ROLE, tuple(a.get("colours") or [a.get("colour")]))
+        self.risk_table.resizeColumnToContents(1)
 
     def _draw_case(self, current: Any, case: dict | None) -> None:
         cases = current.cases if current else []
