@@ -59,8 +59,10 @@ def mongolian(key: str) -> str:
     return heading(key).mongolian
 
 
-COLOURS = {"green": N_("Green"), "yellow": N_("Yellow"), "orange": N_("Orange"),
-           "red": N_("Red"), "purple": N_("Purple")}
+# Own msgids: a bare "Red" is also a finding ("red umbilicus") in the catalog.
+COLOURS = {"green": N_("green (risk colour)"), "yellow": N_("yellow (risk colour)"),
+           "orange": N_("orange (risk colour)"), "red": N_("red (risk colour)"),
+           "purple": N_("purple (risk colour)")}
 SEXES = {"M": N_("Male"), "F": N_("Female")}
 ETHNICITIES = {"han": N_("Han"), "mongol": N_("Mongol"), "hui": N_("Hui"),
                "manchu": N_("Manchu"), "daur": N_("Daur"), "ewenki": N_("Ewenki"),

@@ -100,6 +100,7 @@ class PrintDialog(Retranslatable, QDialog):
         else:
             for widget in (self.all_pages, self.chosen_pages, self.page_numbers,
                            self.changed_pages, self.page_error):
+                widget.setParent(self)
                 widget.hide()
         output = QVBoxLayout()
         output.addWidget(self.to_printer)
