@@ -37,6 +37,8 @@ def session(made):
     return Session(made.store, made.admin)
 
 
+
+
 def close_to(colour: QColor, target: QColor, tolerance: int = 90) -> bool:
     return (abs(colour.red() - target.red()) + abs(colour.green() - target.green())
             + abs(colour.blue() - target.blue())) <= tolerance

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.issues import WARNING
 from desktop.errors import AppError
 from desktop.i18n import N_, _
+from desktop.i18n.child_texts import INDICATORS, code_text
 from desktop.i18n.messages import issue_text
 from desktop.ui.errors import log_exception, message_for
 from desktop.ui.tasks import run_task
@@ -299,7 +300,11 @@ class ChildForm(Retranslatable, QDialog):
             if name is None:
                 unplaced.append(issue_text(issue))
                 continue
-            messages.setdefault(name, []).append((issue_text(issue), warning))
+            text = issue_text(issue)
+            indicator = dict(getattr(issue, "params", {}) or {}).get("indicator")
+            if indicator:  # several z-scores may rest on one field: name each
+                text = f"{code_text(INDICATORS, indicator)}: {text}"
+            messages.setdefault(name, []).append((text, warning))
         for name, texts in messages.items():
             error = self.errors[name]
             error.setStyleSheet(WARNING_STYLE if all(w for _t, w in texts) else ERROR_STYLE)

@@ -17,6 +17,16 @@ STATUS_ORDER = {"overdue": 0, "due": 1, "waiting": 2, "upcoming": 3, "too_late":
 DOSE_ITEM = N_("{dose} – {status}")
 
 
+def dose_key(vaccine: str, dose: int) -> str:
+    """The combo's data for a dose ("HepB:2": Qt compares strings reliably)."""
+    return f"{vaccine}:{int(dose)}"
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    vaccine, _sep, dose = key.rpartition(":")
+    return vaccine, int(dose)
+
+
 class VaccinationForm(ChildForm):
     """*plan*: the child's vaccines.DoseStatus list; *preselect*: (vaccine, dose)."""
 
@@ -31,9 +41,9 @@ class VaccinationForm(ChildForm):
         form = self.section("dose_section", N_("Vaccination"))
         self.dose_combo = QComboBox(objectName="dose_choice")
         for s in self.open_doses:
-            self.dose_combo.addItem("", (s.vaccine, s.dose))
+            self.dose_combo.addItem("", dose_key(s.vaccine, s.dose))
         if preselect is not None:
-            index = self.dose_combo.findData(preselect)
+            index = self.dose_combo.findData(dose_key(*preselect))
             if index >= 0:
                 self.dose_combo.setCurrentIndex(index)
         self.add_field(form, "dose", self.dose_combo, N_("Vaccine and dose"))
@@ -62,7 +72,7 @@ class VaccinationForm(ChildForm):
 
     def save_op(self, confirmed: bool) -> Callable[[], Any]:
         chosen = self.dose_combo.currentData()
-        vaccine, dose = chosen if chosen else (None, None)
+        vaccine, dose = parse_key(chosen) if chosen else (None, None)
         row = {"vaccine": vaccine, "dose": dose, "given_on": self.day("given_on"),
                "batch_no": self.raw("batch_no"), "site": self.raw("site")}
         session, child, today = self.session, self.child_id, self.today
