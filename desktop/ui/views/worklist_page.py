@@ -3,8 +3,8 @@ says who, what is due, since when, the risk colours and the phone. Actions: open
 record the visit (the right form for the kind), mark not reachable or moved away with a
 reason. Loads off the GUI thread whenever the page is shown.
 
-Child items (issue 4's provider) are listed with their translated kind; recording them is
-done on the child's screens, so "Record the visit" opens the record for them.
+Child items (issue 4's provider) are listed with their translated kind; "Record the visit"
+opens the child's visit or vaccination form (desktop.ui.views.children.open_child_item).
 """
 
 from __future__ import annotations
@@ -170,6 +170,17 @@ class WorklistPage(Retranslatable, QWidget):
         row = self.selected_row()
         if row is None:
             return None
+        if row.item.kind.startswith("child_"):  # issue 4: the child's own visit/dose form
+            from desktop.services.session import Changes
+            from desktop.ui.views.children import open_child_item
+
+            child_form = open_child_item(self, self.session, row.item)
+            if child_form is not None:
+                child_form.saved.connect(lambda _result: self._changed(Changes(
+                    tables=frozenset({"child_visits", "vaccinations"}),
+                    ids=(row.item.person_id,))))
+                self.last_dialog = child_form
+                return child_form
         dialog = self.open_selected()
         form = form_for(row.item.kind)
         if dialog is None or form is None:
