@@ -335,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
 
     figures.update(child_bench.growth_20k_ms(child_bench.checks_from_store(work, PASSWORD)))
     figures.update(child_bench.chart_render_ms())
+    log("printing: a whole handbook and a 100-page batch…")
+    import print_bench  # bench/print_bench.py, beside this file
+
+    figures.update(print_bench.figures(work, PASSWORD))
     log("sync: 10k changes pushed and pulled on loopback…")
     import sync_bench  # bench/sync_bench.py, beside this file
 
@@ -347,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["peak_rss_source"] = "bench process (saves and overhead workload)"
     shutil.rmtree(work, ignore_errors=True)
     figures["targets"] = {**TARGETS, **sync_bench.TARGETS}
+    figures["targets"].update(print_bench.TARGETS)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
