@@ -106,3 +106,29 @@ def test_visit_sheets_dialog(qtbot, session, tmp_path: Path):  # noqa: ANN001
     dialog.findChild(QLineEdit, "pdfPath").setText(str(out))
     result = printed(qtbot, dialog)
     assert pages_of(out) == len(result[0].pages) == len(dialog.data) >= 1
+
+
+def test_record_view_and_worklist_have_print_actions(qtbot, session):  # noqa: ANN001
+    from desktop.ui.views.record_view import RecordView
+    from desktop.ui.views.worklist_page import WorklistPage
+
+    woman, _pregnancy = pregnant_woman(session)
+    view = RecordView(session, woman)
+    qtbot.addWidget(view)
+    click_in(view, "print_handbook_button")
+    dialog = view.last_form
+    assert isinstance(dialog, PrintDialog) and dialog.person_id == woman
+    qtbot.waitUntil(lambda: dialog.data is not None, timeout=10000)
+    page = WorklistPage(session)
+    qtbot.addWidget(page)
+    click_in(page, "worklist_print_sheets_button")
+    sheets = page.last_dialog
+    assert isinstance(sheets, PrintDialog) and sheets.kind == "sheets"
+    qtbot.waitUntil(lambda: sheets.data is not None, timeout=10000)
+    tasks.wait_for_all()
+
+
+def click_in(widget, name: str) -> None:  # noqa: ANN001
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(widget.findChild(QPushButton, name), Qt.MouseButton.LeftButton)

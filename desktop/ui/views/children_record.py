@@ -117,6 +117,8 @@ class ChildRecordView(Retranslatable, QWidget):
         self.death_button.clicked.connect(self.open_death_form)
         self.defect_button = QPushButton(objectName="report_defect")
         self.defect_button.clicked.connect(self.open_defect_form)
+        self.print_button = QPushButton(objectName="print_handbook_button")
+        self.print_button.clicked.connect(self.open_print)
 
         self.tabs = QTabWidget(objectName="child_tabs")
         self.visits_table = self._table("visits_table", len(VISIT_COLUMNS))
@@ -155,6 +157,7 @@ class ChildRecordView(Retranslatable, QWidget):
         actions.addStretch(1)
         actions.addWidget(self.defect_button)
         actions.addWidget(self.death_button)
+        actions.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.info_label)
@@ -221,6 +224,7 @@ class ChildRecordView(Retranslatable, QWidget):
         self.dose_button.setText(_("Record vaccination…"))
         self.death_button.setText(_("Report death…"))
         self.defect_button.setText(_("Report birth defect…"))
+        self.print_button.setText(_("Print handbook"))
         for i, title in enumerate((_("Checks"), _("Vaccinations"), _("Growth charts"),
                                    _("Case reports"))):
             self.tabs.setTabText(i, title)
@@ -230,6 +234,14 @@ class ChildRecordView(Retranslatable, QWidget):
             self.chart_choice.setItemText(i, _(title))
         if self.record is not None:
             self.show_record()
+
+    def open_print(self) -> QWidget | None:
+        """The print dialog for this child's handbook pages (issue 7)."""
+        from desktop.ui.views.print_dialog import open_print_dialog
+
+        if not self.child_id:
+            return None
+        return open_print_dialog(self, self.session, self.child_id)
 
     def person(self) -> dict[str, Any]:
         assert self.record is not None

@@ -133,6 +133,10 @@ class RecordView(Retranslatable, QWidget):
             self.buttons[key] = button
             actions.addWidget(button)
         actions.addStretch(1)
+        self.print_button = QPushButton(objectName="print_handbook_button")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.open_print)
+        actions.addWidget(self.print_button)
 
         self.pregnancy_info = QLabel(objectName="pregnancy_info")
         self.pregnancy_info.setWordWrap(True)
@@ -229,6 +233,7 @@ class RecordView(Retranslatable, QWidget):
                   "maternal_death": _("Maternal death report")}
         for key, button in self.buttons.items():
             button.setText(labels[key])
+        self.print_button.setText(_("Print handbook"))
         self.status_labels[0].setText(_("New status"))
         self.status_labels[1].setText(_("Outcome (when closing)"))
         self.status_labels[2].setText(_("Referred to"))
@@ -431,6 +436,13 @@ class RecordView(Retranslatable, QWidget):
         _fill(self.children_table, headers, rows)
 
     # -- actions ----------------------------------------------------------------------------
+    def open_print(self) -> QDialog:
+        """The print dialog for this woman's handbook (issue 7)."""
+        from desktop.ui.views.print_dialog import open_print_dialog
+
+        self.last_form = open_print_dialog(self, self.session, self.person_id)
+        return self.last_form
+
     def open_form(self, key: str, kind: str | None = None) -> QDialog | None:
         """Open the form *key* for this woman (non-blocking); returns the dialog."""
         from desktop.ui.views.forms.delivery_form import DeliveryForm

@@ -75,7 +75,8 @@ class WorklistPage(Retranslatable, QWidget):
         for key, slot in (("open", self.open_selected), ("record", self.record_selected),
                           ("not_reachable", lambda: self.mark_selected("not_reachable")),
                           ("moved_away", lambda: self.mark_selected("moved_away")),
-                          ("refresh", self.refresh)):
+                          ("refresh", self.refresh),
+                          ("print_sheets", self.print_sheets)):
             button = QPushButton(objectName=f"worklist_{key}_button")
             button.clicked.connect(slot)
             self.buttons[key] = button
@@ -95,7 +96,7 @@ class WorklistPage(Retranslatable, QWidget):
             self.filter_bar.setTabText(index, _(FILTER_TEXTS[key]))
         texts = {"open": _("Open record"), "record": _("Record the visit"),
                  "not_reachable": _("Not reachable…"), "moved_away": _("Moved away…"),
-                 "refresh": _("Refresh")}
+                 "refresh": _("Refresh"), "print_sheets": _("Print today's visit sheets")}
         for key, button in self.buttons.items():
             button.setText(texts[key])
         self._show()
@@ -103,6 +104,13 @@ class WorklistPage(Retranslatable, QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self.refresh()
+
+    def print_sheets(self) -> QWidget:
+        """One sheet per visit due today or overdue, in one batch (issue 7)."""
+        from desktop.ui.views.print_dialog import open_visit_sheets_dialog
+
+        self.last_dialog = open_visit_sheets_dialog(self, self.session)
+        return self.last_dialog
 
     # -- loading ----------------------------------------------------------------------------
     def refresh(self) -> None:
