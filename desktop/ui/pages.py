@@ -45,6 +45,12 @@ def _sync(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     return SyncPage(session, kdf, parent)
 
 
+def _reports(session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.reports_page import ReportsPage
+
+    return ReportsPage(session, parent)
+
+
 def _worklist(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     from desktop.ui.views.worklist_page import WorklistPage
 
@@ -72,7 +78,7 @@ PAGES: list[PageSpec] = [
     PageSpec("women", N_("Women"), _women),
     PageSpec("highrisk", N_("High-risk"), _highrisk),
     _spec("children", N_("Children")),
-    _spec("reports", N_("Reports")),
+    PageSpec("reports", N_("Reports"), _reports),
     PageSpec("sync", N_("Sync"), _sync),
     PageSpec("settings", N_("Settings"), _settings),
 ]
