@@ -343,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     import sync_bench  # bench/sync_bench.py, beside this file
 
     figures.update(sync_bench.figures())
+    log("indicator report for one year…")
+    import report_bench  # bench/report_bench.py, beside this file
+
+    figures.update(report_bench.figures(work, PASSWORD))
     if figures.get("peak_rss_mb") is None:
         import resource
 
@@ -352,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     figures["targets"] = {**TARGETS, **sync_bench.TARGETS}
     figures["targets"].update(print_bench.TARGETS)
+    figures["targets"].update(report_bench.TARGETS)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

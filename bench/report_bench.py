@@ -1,0 +1,54 @@
+"""Indicator report figure (issue 8): every indicator for one year on the demo store.
+
+Also runnable alone: python bench/report_bench.py DATA_DIR (password EKE_PASSWORD).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from desktop.domain.indicators import Period  # noqa: E402
+from desktop.services import reports  # noqa: E402
+from desktop.store.database import Store  # noqa: E402
+
+TARGETS = {"report_year_ms": 500}
+
+
+def figures(data_dir: Path, password: str, runs: int = 3) -> dict[str, Any]:
+    """report_year_ms: median of *runs* computations of every indicator for the last full
+    calendar year (township, every village) after one first run, which is reported as
+    report_year_first_ms (cold page cache, z-scores of unscored rows computed)."""
+    store, _user = Store.unlock(data_dir, "admin", password)
+    try:
+        conn = store.connect()
+        period = Period.year(date.today().year - 1)
+        start = time.perf_counter()
+        report = reports.compute(conn, period)
+        first = (time.perf_counter() - start) * 1000
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            reports.compute(conn, period)
+            times.append((time.perf_counter() - start) * 1000)
+        conn.close()
+    finally:
+        store.close()
+    return {"report_year_ms": round(statistics.median(times), 1),
+            "report_year_first_ms": round(first, 1),
+            "report_year_records": report.counts}
+
+
+if __name__ == "__main__":
+    import json
+    import os
+
+    print(json.dumps(figures(Path(sys.argv[1]), os.environ["EKE_PASSWORD"])))
