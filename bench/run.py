@@ -41,7 +41,9 @@ TARGETS = {"startup_s": 1.5, "packaged_startup_s": 1.5, "save_p95_ms": 50, "sqlc
 VERSIONED = ["desktop/store", "desktop/services/demo.py", "desktop/services/demo_records.py",
              "desktop/services/demo_pregnancy.py", "desktop/services/demo_child.py",
              "desktop/services/commands.py", "desktop/domain/demo_data.py",
-             "desktop/domain/gestation.py", "desktop/domain/ids.py"]
+             "desktop/domain/gestation.py", "desktop/domain/ids.py",
+             "desktop/domain/schedule.py", "desktop/domain/search_keys.py",
+             "desktop/domain/mongolian.py"]
 
 
 def log(text: str) -> None:
@@ -339,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
     import print_bench  # bench/print_bench.py, beside this file
 
     figures.update(print_bench.figures(work, PASSWORD))
+    log("maternal: worklist, search, opening a record…")
+    import maternal_bench  # bench/maternal_bench.py, beside this file
+
+    figures.update(maternal_bench.figures(work, PASSWORD))
     log("sync: 10k changes pushed and pulled on loopback…")
     import sync_bench  # bench/sync_bench.py, beside this file
 
@@ -354,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                                        / 1024, 1)
         figures["peak_rss_source"] = "bench process (saves and overhead workload)"
     shutil.rmtree(work, ignore_errors=True)
-    figures["targets"] = {**TARGETS, **sync_bench.TARGETS}
+    figures["targets"] = {**TARGETS, **maternal_bench.TARGETS, **sync_bench.TARGETS}
     figures["targets"].update(print_bench.TARGETS)
     figures["targets"].update(report_bench.TARGETS)
     if args.json:

@@ -138,6 +138,10 @@ class DueWindow:
         return self.first <= day <= self.last
 
 
+_WINDOW_OFFSETS = tuple((w.kind, w.number, timedelta(days=TERM_DAYS - w.first_day),
+                        timedelta(days=TERM_DAYS - w.last_day)) for w in PRENATAL_WINDOWS)
+
+
 def prenatal_windows(edd: date, visit_dates: Sequence[date]) -> list[DueWindow]:
     """The five scheduled prenatal visits of a pregnancy with EDD *edd*.
 
@@ -145,15 +149,17 @@ def prenatal_windows(edd: date, visit_dates: Sequence[date]) -> list[DueWindow]:
     first visit whenever it happened: a late booking is still a booking (it is flagged as
     late registration elsewhere, not asked for again).
     """
+    # Called for every ongoing pregnancy of a township on each worklist: offsets are
+    # precomputed so that this stays a few microseconds per pregnancy.
     ordered = sorted(visit_dates)
     out = []
-    for window in PRENATAL_WINDOWS:
-        first, last = date_at_ga(edd, window.first_day), date_at_ga(edd, window.last_day)
-        if window.number == 1:
+    for kind, number, to_first, to_last in _WINDOW_OFFSETS:
+        first, last = edd - to_first, edd - to_last
+        if number == 1:
             hit = ordered[0] if ordered else None
         else:
             hit = next((d for d in ordered if first <= d <= last), None)
-        out.append(DueWindow(window.kind, first, last, hit is not None, hit))
+        out.append(DueWindow(kind, first, last, hit is not None, hit))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 import sqlcipher3
 
@@ -33,7 +34,9 @@ def _area_clause(column: str, areas: frozenset[str] | None) -> tuple[str, list[s
     return f" AND {column} IN ({','.join('?' * len(codes))})", codes
 
 
+@lru_cache(maxsize=256)
 def _colours(text: str | None) -> tuple[str, ...]:
+    # Cached: a township has only a handful of distinct colour lists.
     if not text:
         return ()
     try:

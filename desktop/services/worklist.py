@@ -104,11 +104,12 @@ def _hidden(conn: sqlcipher3.Connection, today: date) -> tuple[set[str], set[str
 
 
 def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
-          *, near_days: int = 7) -> Worklist:
-    """Every due item of every provider for *areas* (None: all), without the ones marked."""
+          *, near_days: int = 7, only: Iterable[Provider] | None = None) -> Worklist:
+    """Every due item of every provider (or of *only*) for *areas* (None: all), without
+    the ones marked."""
     hidden_items, hidden_people = _hidden(conn, today)
     items = []
-    for provider in providers():
+    for provider in providers() if only is None else only:
         for item in provider(conn, today, areas):
             if areas is not None and item.area_code not in areas:
                 continue

@@ -39,10 +39,18 @@ def one(conn: sqlcipher3.Connection, sql: str, args: Sequence[Any] = ()) -> dict
     return found[0] if found else None
 
 
-def _live_events(table: str) -> str:
-    # An event is current unless a live event of the same table supersedes it.
-    return (f"deleted = 0 AND id NOT IN (SELECT supersedes FROM {table}"
-            " WHERE supersedes IS NOT NULL AND deleted = 0)")
+def _current(found: list[dict]) -> list[dict]:
+    """Drop events that a live event among *found* supersedes (a correction is written for
+    the same pregnancy or person as the event it replaces, so it is among *found*).
+    Filtering here, not with NOT IN over the whole table, keeps a read indexed."""
+    replaced = {r["supersedes"] for r in found if r.get("supersedes")}
+    return [r for r in found if r["id"] not in replaced]
+
+
+def _events(conn: sqlcipher3.Connection, table: str, column: str, value: str,
+            order: str) -> list[dict]:
+    return _current(rows(conn, f"SELECT * FROM {table} WHERE {column} = ? AND deleted = 0"
+                               f" ORDER BY {order}, rev", (value,)))
 
 
 def pregnancy(conn: sqlcipher3.Connection, pregnancy_id: str) -> dict | None:
@@ -60,26 +68,19 @@ def ongoing_pregnancy(conn: sqlcipher3.Connection, person_id: str) -> dict | Non
 
 
 def prenatal_visits(conn: sqlcipher3.Connection, pregnancy_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM prenatal_visits WHERE pregnancy_id = ? AND "
-                + _live_events("prenatal_visits") + " ORDER BY visit_date, rev",
-                (pregnancy_id,))
+    return _events(conn, "prenatal_visits", "pregnancy_id", pregnancy_id, "visit_date")
 
 
 def deliveries(conn: sqlcipher3.Connection, pregnancy_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM deliveries WHERE pregnancy_id = ? AND "
-                + _live_events("deliveries") + " ORDER BY delivery_date, rev", (pregnancy_id,))
+    return _events(conn, "deliveries", "pregnancy_id", pregnancy_id, "delivery_date")
 
 
 def postpartum_visits(conn: sqlcipher3.Connection, pregnancy_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM postpartum_visits WHERE pregnancy_id = ? AND "
-                + _live_events("postpartum_visits") + " ORDER BY visit_date, rev",
-                (pregnancy_id,))
+    return _events(conn, "postpartum_visits", "pregnancy_id", pregnancy_id, "visit_date")
 
 
 def assessments(conn: sqlcipher3.Connection, pregnancy_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM risk_assessments WHERE pregnancy_id = ? AND "
-                + _live_events("risk_assessments") + " ORDER BY assessed_on, rev",
-                (pregnancy_id,))
+    return _events(conn, "risk_assessments", "pregnancy_id", pregnancy_id, "assessed_on")
 
 
 def children_of(conn: sqlcipher3.Connection, mother_id: str) -> list[dict]:
@@ -88,8 +89,7 @@ def children_of(conn: sqlcipher3.Connection, mother_id: str) -> list[dict]:
 
 
 def case_reports(conn: sqlcipher3.Connection, person_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM case_reports WHERE person_id = ? AND "
-                + _live_events("case_reports") + " ORDER BY event_date", (person_id,))
+    return _events(conn, "case_reports", "person_id", person_id, "event_date")
 
 
 # -- cases --------------------------------------------------------------------------------
@@ -108,8 +108,7 @@ def cases_of(conn: sqlcipher3.Connection, person_id: str) -> list[dict]:
 
 
 def case_followups(conn: sqlcipher3.Connection, case_id: str) -> list[dict]:
-    return rows(conn, "SELECT * FROM case_followups WHERE case_id = ? AND "
-                + _live_events("case_followups") + " ORDER BY followup_date, rev", (case_id,))
+    return _events(conn, "case_followups", "case_id", case_id, "followup_date")
 
 
 def _area_clause(column: str, areas: Iterable[str] | None) -> tuple[str, list[str]]:

@@ -58,6 +58,7 @@ def refresh(conn: sqlcipher3.Connection, person_ids: Iterable[str]) -> int:
             handbooks.setdefault(person_id, []).append(number)
         values = [(key, row[0], key[:2]) for row in rows
                   for key in keys_for(row[1:], handbooks.get(row[0], ()))]
+        values.sort()  # in key order: each insert lands next to the previous one
         conn.executemany("INSERT OR IGNORE INTO search_keys(key, person_id, kind)"
                          " VALUES (?, ?, ?)", values)
         written += len(values)
