@@ -15,7 +15,6 @@ from children_helpers import (
     click,
     find,
     make_page,
-    open_record,
     press_enter,
     set_date,
     type_into,
