@@ -26,7 +26,7 @@ from desktop.i18n.risk_texts import colour_text
 from desktop.i18n.worklist_texts import CASE_STATUS_TEXTS, text
 from desktop.ui.models.highrisk import ID_ROLE, RISK_COLUMN, HighRiskModel, case_colours, overdue
 from desktop.ui.tasks import run_task
-from desktop.ui.views.women_page import open_record_dialog
+from desktop.ui.views.women_page import open_record_dialog, report_background_failure
 from desktop.ui.widgets.base import BusyBar, Retranslatable
 from desktop.ui.widgets.risk_badge import RiskBadgeDelegate
 
@@ -112,9 +112,7 @@ class HighRiskPage(Retranslatable, QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()
-        from desktop.ui.errors import show_error
-
-        show_error(self, exc)
+        report_background_failure(self, exc)
 
     def _loaded(self, cases: list[dict]) -> None:
         self.busy.hide()

@@ -171,9 +171,7 @@ class WomenPage(Retranslatable, QWidget):
     def _failed(self, asked: int, exc: BaseException) -> None:
         if asked == self._asked:
             self.busy.hide()
-        from desktop.ui.errors import show_error
-
-        show_error(self, exc)
+        report_background_failure(self, exc)
 
     def refresh(self) -> None:
         if self.search_box.text().strip():
@@ -211,3 +209,17 @@ class WomenPage(Retranslatable, QWidget):
         self.changed.emit(changes)
         if changes.ids:
             self.open_person(changes.ids[0])
+
+
+def report_background_failure(widget: QWidget, exc: BaseException) -> None:
+    """A list that failed to load: a damaged file goes to the main window's damage path
+    (lock, offer a backup) instead of a message box; anything else is shown."""
+    from desktop.errors import AppError
+    from desktop.ui.errors import show_error
+
+    if isinstance(exc, AppError) and exc.code == "store.damaged":
+        damaged = getattr(widget.window(), "damaged", None)
+        if damaged is not None:
+            damaged.emit()
+            return
+    show_error(widget, exc)

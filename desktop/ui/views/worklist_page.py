@@ -30,7 +30,7 @@ from desktop.i18n import _
 from desktop.ui.errors import show_error
 from desktop.ui.models.worklist import FILTER_TEXTS, FILTERS, RISK_COLUMN, ROW_ROLE, build_model
 from desktop.ui.tasks import run_task
-from desktop.ui.views.women_page import open_record_dialog
+from desktop.ui.views.women_page import open_record_dialog, report_background_failure
 from desktop.ui.widgets.base import BusyBar, Retranslatable
 from desktop.ui.widgets.risk_badge import RiskBadgeDelegate
 
@@ -120,7 +120,7 @@ class WorklistPage(Retranslatable, QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()
-        show_error(self, exc)
+        report_background_failure(self, exc)
 
     def _loaded(self, worklist: Any) -> None:
         self.busy.hide()
