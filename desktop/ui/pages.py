@@ -45,6 +45,12 @@ def _sync(session: Session, kdf: KdfParams | None, parent: QWidget) -> QWidget:
     return SyncPage(session, kdf, parent)
 
 
+def _children(session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
+    from desktop.ui.views.children import ChildrenPage
+
+    return ChildrenPage(session, parent)
+
+
 def _reports(session: Session, _kdf: KdfParams | None, parent: QWidget) -> QWidget:
     from desktop.ui.views.reports_page import ReportsPage
 
@@ -77,7 +83,7 @@ PAGES: list[PageSpec] = [
     PageSpec("worklist", N_("Worklist"), _worklist),
     PageSpec("women", N_("Women"), _women),
     PageSpec("highrisk", N_("High-risk"), _highrisk),
-    _spec("children", N_("Children")),
+    PageSpec("children", N_("Children"), _children),
     PageSpec("reports", N_("Reports"), _reports),
     PageSpec("sync", N_("Sync"), _sync),
     PageSpec("settings", N_("Settings"), _settings),
