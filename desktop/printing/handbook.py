@@ -143,7 +143,7 @@ def _cover(comp: Composer, data: Data) -> None:
     comp.y += sheet.mm(10)
     mother = data.get("mother")
     children = [c.get("person") or {} for c in data.get("children") or []]
-    pairs = [(zh(N_("Mother's name")), _name(mother)),
+    pairs = [(zh(N_("Mother's name")), _name(mother) or empty(data.get("mother_name"))),
              (zh(N_("Child's name")), zh(N_(", ")).join(_name(c) for c in children if c))]
     if pregnancy:
         pairs.append((zh(N_("Handbook number")), empty(pregnancy.get("handbook_no"))))
