@@ -2,9 +2,10 @@
 
 The paper handbook is bilingual whatever language the screen shows, so labels are
 translated into Chinese explicitly (translate("zh_Hans_CN", …)) and headings also into
-Mongolian. A heading the Mongolian catalog does not have yet falls back to the term of
-i18n/glossary.tsv written here (the glossary is the catalog's own source of terms), so a
-page never goes out without its Mongolian heading.
+Mongolian. A heading the Mongolian catalog does not have yet falls back to the words
+written here, taken from i18n/glossary.tsv (the catalog's own source of terms) or composed
+from its terms (basic information, growth charts, notes: to be checked by the i18n
+engineer), so a page never goes out without its Mongolian heading.
 
 Code words (risk reasons, vaccines, visit kinds) come from the screens' text tables when
 they are installed (desktop.i18n.risk_texts, child_texts, worklist_texts), else from the

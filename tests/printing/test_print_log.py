@@ -122,3 +122,20 @@ def test_visit_sheets_for_the_worklist(made, tmp_path: Path):  # noqa: ANN001
     text = __import__("subprocess").run(["pdftotext", str(tmp_path / "sheets.pdf"), "-"],
                                         capture_output=True, text=True).stdout
     assert "王丽" in text
+
+
+def test_a_cancelled_job_leaves_no_file_and_no_log(made, tmp_path: Path):  # noqa: ANN001
+    import pytest
+
+    session = Session(made.store, made.admin)
+    woman, _pregnancy = pregnant_woman(session)
+    data = session.handbook_data(woman, TODAY)
+    seen: list[int] = []
+    path = tmp_path / "cancelled.pdf"
+    with pytest.raises(jobs.PrintCancelled):
+        jobs.handbooks_to_pdf(path, "A5", [data], today=TODAY,
+                              progress=lambda done, total: seen.append(done),
+                              cancelled=lambda: len(seen) >= 2)
+    assert seen == [1, 2]
+    assert not path.exists()
+    assert made.store.conn.execute("SELECT count(*) FROM print_log").fetchone()[0] == 0
