@@ -27,7 +27,6 @@ from desktop.printing.layout import (
     content_hash,
     normalised,
 )
-from desktop.printing.qt_refcount import keep_none_alive
 
 PAD_MM = 1.0
 
@@ -57,7 +56,6 @@ class Composer:
         """A new page named *key* with the section heading: Chinese across the top,
         Mongolian down a strip at the left edge (where it fits)."""
         self.finish_page()
-        keep_none_alive()
         # Continuation pages get "key.2", "key.3"…: keys stay unique and stable.
         self._keys[key] = self._keys.get(key, 0) + 1
         if self._keys[key] > 1:

@@ -28,7 +28,6 @@ from PySide6.QtGui import (
 )
 
 from desktop.printing import fonts
-from desktop.printing.qt_refcount import keep_none_alive
 from desktop.printing.vertical_text import vertical_size, vertical_text_only
 
 MM_PER_INCH = 25.4
@@ -123,7 +122,6 @@ class Sheet:
         if size not in PAGE_SIZES_MM:
             raise ValueError(f"page size must be one of {sorted(PAGE_SIZES_MM)}")
         fonts.load_fonts()
-        keep_none_alive()
         self.device = device
         self.size = size
         self.dpi = float(device.logicalDpiY())

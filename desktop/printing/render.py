@@ -32,7 +32,6 @@ from desktop.printing.layout import (
     VerticalItem,
     make_text_layout,
 )
-from desktop.printing.qt_refcount import keep_none_alive
 from desktop.printing.vertical_text import paint_vertical
 
 PDF_DPI = 300
@@ -55,7 +54,6 @@ def ensure_gui_application() -> QGuiApplication:
                 and os.name != "nt":
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication(["eke-print"])
-    keep_none_alive()
     return app  # type: ignore[return-value]
 
 
@@ -75,7 +73,6 @@ def pdf_writer(path: Path, size: str, title: str = "") -> QPdfWriter:
 
 def paint_page(painter: QPainter, page: PageLayout) -> None:
     """Paint every item of *page* (device units of painter.device())."""
-    keep_none_alive()
     device = painter.device()
     dpi = float(device.logicalDpiY())
     painter.save()
