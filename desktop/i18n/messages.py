@@ -193,3 +193,48 @@ def issue_text(issue: object) -> str:
         return _(template, **{"detail": code, **params})
     except (KeyError, IndexError):
         return _(template)
+
+# Maternal care (issue 3): words for the codes the maternal services return.
+WORK_KIND_TEXTS = {
+    "prenatal_1": N_("Booking and first prenatal check (before 13 weeks)"),
+    "prenatal_2": N_("2nd prenatal check (16–20 weeks)"),
+    "prenatal_3": N_("3rd prenatal check (21–24 weeks)"),
+    "prenatal_4": N_("4th prenatal check (28–36 weeks)"),
+    "prenatal_5": N_("5th prenatal check (37–40 weeks)"),
+    "delivery_record": N_("Record the delivery (the due date has passed)"),
+    "postpartum_7d": N_("Postpartum home visit (3–7 days after discharge)"),
+    "postpartum_42d": N_("42-day postpartum check"),
+    "case_followup": N_("High-risk case follow-up"),
+}
+RISK_COLOUR_TEXTS = {
+    "green": N_("Green (low risk)"),
+    "yellow": N_("Yellow (general risk)"),
+    "orange": N_("Orange (higher risk)"),
+    "red": N_("Red (high risk)"),
+    "purple": N_("Purple (infectious disease)"),
+}
+CASE_STATUS_TEXTS = {
+    "registered": N_("Registered"),
+    "reported": N_("Reported"),
+    "managed": N_("Under management"),
+    "referred": N_("Referred"),
+    "treated": N_("Treated"),
+    "closed": N_("Closed"),
+}
+REFERRAL_LEVEL_TEXTS = {
+    "township": N_("Township health centre"),
+    "secondary": N_("Secondary hospital or above"),
+    "county": N_("County-level or higher critical maternal care centre"),
+    "tertiary": N_("Tertiary hospital"),
+}
+WORKLIST_OUTCOME_TEXTS = {
+    "not_reachable": N_("Not reachable"),
+    "moved_away": N_("Moved away"),
+}
+
+
+def code_text(texts: dict[str, str], code: str | None) -> str:
+    """The words for *code* from one of the tables above (the code itself if unknown)."""
+    if not code:
+        return ""
+    return _(texts[code]) if code in texts else code

@@ -94,3 +94,19 @@ def test_registered_providers_are_merged(made):
         assert "test_extra" in kinds and "prenatal_2" in kinds
     finally:
         worklist._PROVIDERS.remove(extra)
+
+
+def test_every_maternal_code_has_words():
+    from desktop.domain import risk, schedule
+    from desktop.i18n import messages
+    from desktop.services import cases
+
+    kinds = {w.kind for w in schedule.PRENATAL_WINDOWS} | set(schedule.POSTPARTUM_KINDS) | {
+        "delivery_record", "case_followup"}
+    assert kinds <= set(messages.WORK_KIND_TEXTS)
+    assert set(cases.STATUSES) <= set(messages.CASE_STATUS_TEXTS)
+    assert set(risk.COLOURS) <= set(messages.RISK_COLOUR_TEXTS)
+    assert set(schedule.REFERRAL_LEVEL.values()) <= set(messages.REFERRAL_LEVEL_TEXTS)
+    assert set(worklist.OUTCOMES) <= set(messages.WORKLIST_OUTCOME_TEXTS)
+    assert messages.code_text(messages.CASE_STATUS_TEXTS, "closed") == "已结案"
+    assert messages.code_text(messages.CASE_STATUS_TEXTS, "unknown") == "unknown"
