@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     who = printing.add_mutually_exclusive_group(required=True)
     who.add_argument("--person", help="the person's id")
     who.add_argument("--sample", type=int, help="the first N women of the store")
+
+    export = sub.add_parser("export-bundle", help="write the changes not yet sent to an"
+                            " encrypted file for central (a USB stick); prints JSON")
+    export.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    export.add_argument("--user", dest="sub_user", default=None)
+    export.add_argument("--out", required=True,
+                        help="a folder (the file is named eke-DEVICE-TIME.ekebundle) or a file")
+    bring = sub.add_parser("import-bundle", help="apply a bundle central wrote for this laptop;"
+                           " prints JSON")
+    bring.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    bring.add_argument("--user", dest="sub_user", default=None)
+    bring.add_argument("--from", dest="from_file", required=True, help="the .ekebundle file")
     return parser
 
 

@@ -157,6 +157,78 @@ ERROR_TEXTS = {
     "report.area_invalid": N_("The area must be a township (9 digits) or village (12 digits)"
                               " code of your own area: {area}"),
     "report.stopped": N_("The report was stopped."),
+    # sync: updates, central's refusals, records that cannot travel, USB bundles
+    "sync.client_too_old": N_("This version of Eke is too old for central. Please update Eke"
+                              " to version {min_version} or newer. Your changes are kept and"
+                              " will be sent after the update."),
+    "central.rate_limited": N_("Central is receiving too much from this laptop just now. Your"
+                               " changes are kept; sync again in a few minutes."),
+    "central.busy": N_("Central is busy just now. Your changes are kept; sync again in a few"
+                       " minutes."),
+    "central.scope.out_of_area": N_("Central refused this record: it lies outside this"
+                                    " laptop's areas."),
+    "central.scope.unknown_person": N_("Central refused this record: the person it belongs to"
+                                       " is not known at central yet."),
+    "central.auth.forbidden": N_("Central refused a record outside this laptop's areas."),
+    "central.auth.wrong_device": N_("Central refused a record outside this laptop's areas."),
+    "central.batch.id_taken": N_("Central refused these changes because their batch number is"
+                                 " used by another laptop. Tell your administrator."),
+    "central.conflict": N_("Central refused these changes because their batch number is"
+                           " used by another laptop. Tell your administrator."),
+    "sync.record_too_large": N_("This record is too large to send to central."),
+    "sync.unknown_table": N_("This change comes from a newer version of Eke and cannot be"
+                             " applied here. Please update Eke."),
+    "sync.unknown_field": N_("This change comes from a newer version of Eke and cannot be"
+                             " applied here. Please update Eke."),
+    "sync.apply_failed": N_("This change cannot be applied yet (a record it belongs to has not"
+                            " arrived). It is tried again after each sync."),
+    "sync.protocol": N_("A record or an answer is not in the form sync expects. It is kept;"
+                        " tell your administrator."),
+    "sync.protocol.bad_json": N_("The answer did not come from central (perhaps a Wi-Fi login"
+                                 " page). Log in to the network first. Nothing was sent as"
+                                 " done."),
+    "sync.protocol.bad_encoding": N_("A record or an answer is not in the form sync expects."
+                                     " It is kept; tell your administrator."),
+    "sync.protocol.too_large": N_("This record is too large to send to central."),
+    "sync.protocol.version": N_("Central speaks a newer sync protocol. Please update Eke."),
+    "sync.protocol.missing": N_("A record or an answer is not in the form sync expects. It is"
+                                " kept; tell your administrator."),
+    "sync.protocol.unknown_key": N_("A record or an answer is not in the form sync expects."
+                                    " It is kept; tell your administrator."),
+    "sync.protocol.bad_type": N_("A record or an answer is not in the form sync expects. It"
+                                 " is kept; tell your administrator."),
+    "sync.protocol.bad_table": N_("A record or an answer is not in the form sync expects. It"
+                                  " is kept; tell your administrator."),
+    "sync.protocol.bad_id": N_("A record or an answer is not in the form sync expects. It is"
+                               " kept; tell your administrator."),
+    "sync.protocol.bad_rev": N_("A record or an answer is not in the form sync expects. It is"
+                                " kept; tell your administrator."),
+    "sync.protocol.bad_device": N_("A record or an answer is not in the form sync expects. It"
+                                   " is kept; tell your administrator."),
+    "sync.protocol.bad_field": N_("A record or an answer is not in the form sync expects. It"
+                                  " is kept; tell your administrator."),
+    "sync.protocol.bad_value": N_("A record or an answer is not in the form sync expects. It"
+                                  " is kept; tell your administrator."),
+    "sync.protocol.too_long": N_("A text in this record is too long to send to central."),
+    "sync.protocol.bad_area": N_("This record's area code is not one central accepts."),
+    "sync.protocol.bad_code": N_("The enrollment code is not right, or it was already used."),
+    "sync.protocol.bad_cursor": N_("A record or an answer is not in the form sync expects. It"
+                                   " is kept; tell your administrator."),
+    "sync.bundle": N_("This bundle file cannot be used. Nothing was changed."),
+    "sync.bundle.not_a_bundle": N_("This file is not an Eke bundle, or it is damaged. Nothing"
+                                   " was changed."),
+    "sync.bundle.format": N_("This bundle was written by a newer version of Eke. Please update"
+                             " Eke. Nothing was changed."),
+    "sync.bundle.auth": N_("This bundle was altered or damaged after it was written, or it was"
+                           " made for another laptop. Nothing was changed."),
+    "sync.bundle.wrong_device": N_("This bundle was written for another laptop. Nothing was"
+                                   " changed."),
+    "sync.bundle.direction": N_("This bundle goes the other way: this laptop wrote it for"
+                                " central. Import the bundle central wrote for this laptop."
+                                " Nothing was changed."),
+    "sync.bundle.too_large": N_("This bundle is too large to be read. Nothing was changed."),
+    "sync.bundle.file": N_("The bundle file {path} could not be read or written ({detail})."
+                           " Check the USB stick. Nothing was changed."),
 }
 
 ROLE_TEXTS = {

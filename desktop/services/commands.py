@@ -58,6 +58,12 @@ def run(command: str, data_dir: Path, args: Namespace) -> dict[str, Any] | None:
         if command == "print":
             return print_handbooks(data_dir, getattr(args, "sub_user", None) or args.user
                                    or "admin", args)
+        if command == "export-bundle":
+            return export_bundle(data_dir, getattr(args, "sub_user", None) or args.user
+                                 or "admin", Path(args.out))
+        if command == "import-bundle":
+            return import_bundle(data_dir, getattr(args, "sub_user", None) or args.user
+                                 or "admin", Path(args.from_file))
     raise UsageError(f"unknown command {command}")
 
 
@@ -219,5 +225,31 @@ def report(data_dir: Path, username: str, period: str, area: str | None) -> dict
     session = Session.login(data_dir, username, password_from_env())
     try:
         return reports.report_command(session, period, area)
+    finally:
+        session.close()
+
+
+def export_bundle(data_dir: Path, username: str, out: Path) -> dict[str, Any]:
+    """Pending changes into encrypted bundle file(s) for central: {files, batches, changes,
+    device_id, since} (since: what central's export-bundle needs for the way back)."""
+    from desktop.services.session import Session
+
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        return session.export_bundle(out).to_json()
+    finally:
+        session.close()
+
+
+def import_bundle(data_dir: Path, username: str, source: Path) -> dict[str, Any]:
+    """Apply a bundle central wrote for this laptop: {acknowledged, batches, pulled,
+    conflicts, errors, cursor, since, gap, more}. A damaged or foreign file changes nothing."""
+    from desktop.services import bundles
+    from desktop.services.session import Session
+
+    bundles.read_file(source)  # an unreadable file is told before the password is tried
+    session = Session.login(data_dir, username, password_from_env())
+    try:
+        return session.import_bundle(source).to_json()
     finally:
         session.close()

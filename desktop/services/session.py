@@ -659,6 +659,21 @@ class Session:
 
         printing_service.record_batch_print(self, person_ids, sheets, target, page_size)
 
+    # -- USB bundles (desktop/services/bundles.py) ------------------------------------------
+    def export_bundle(self, target: Path, progress=None, cancelled=None):  # noqa: ANN001, ANN201
+        """Write pending changes to encrypted bundle file(s) in the folder (or file)
+        *target* for central; see bundles.export_bundle. Off the GUI thread."""
+        from desktop.services import bundles
+
+        return bundles.export_bundle(self, Path(target), progress, cancelled)
+
+    def import_bundle(self, source: Path, progress=None, cancelled=None):  # noqa: ANN001, ANN201
+        """Apply a bundle central wrote for this laptop; see bundles.import_bundle. Off the
+        GUI thread."""
+        from desktop.services import bundles
+
+        return bundles.import_bundle(self, Path(source), progress, cancelled)
+
 
 def restore_backup(data_dir: Path, backup_path: Path) -> Path:
     """Replace a (damaged) store file with *backup_path*; the store must be closed."""

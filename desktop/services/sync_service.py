@@ -237,6 +237,28 @@ def _inspect(device_id: str) -> Callable[[OutboxChange], int]:
 # -- the sync itself -------------------------------------------------------------------------
 
 
+def stamp_batch(conn: Any, inspect: Callable[[OutboxChange], int],
+                max_changes: int = MAX_BATCH_CHANGES, resume: bool = True
+                ) -> repo.OutboxBatch | None:
+    """The next outbox batch, stamped with a new id before it leaves the laptop (online or
+    in a USB bundle: the same limits, so central sees the same batches either way)."""
+    return repo.next_batch(conn, str(uuid.uuid4()), inspect, max_changes,
+                           MAX_BATCH_BYTES - _ENVELOPE, resume)
+
+
+def wire_batch(device: str, batch: repo.OutboxBatch) -> Batch:
+    """*batch* as protocol v1 sends it (the stamped id and base cursor, changes as held)."""
+    return Batch(device, batch.batch_id, batch.base_cursor,
+                 tuple(Change(c.table, c.id, c.rev, c.fields, c.deleted)
+                       for c in batch.changes))
+
+
+def inspector(device: str) -> Callable[[OutboxChange], int]:
+    """What sync_once uses to size changes and park the ones central would refuse."""
+    return _inspect(device)
+
+
+
 def sync_once(session: Any, endpoint: str | None = None, progress: Progress | None = None,
               cancelled: Callable[[], bool] | None = None, *,
               client: CentralClient | None = None) -> SyncResult:
@@ -280,7 +302,10 @@ def sync_once(session: Any, endpoint: str | None = None, progress: Progress | No
 
 def _save_failure(conn: Any, exc: AppError) -> None:
     try:
-        repo.save_result(conn, {"ok": False, "at": _now_iso(), "code": exc.code}, False)
+        # The parameters go too (min_version of client_too_old): the page words them later.
+        params = {k: v for k, v in exc.params.items() if isinstance(v, (str, int))}
+        repo.save_result(conn, {"ok": False, "at": _now_iso(), "code": exc.code,
+                                **({"params": params} if params else {})}, False)
     except AppError:
         pass  # the failure itself is what the caller must hear about
 
@@ -303,13 +328,10 @@ def _sync(session: Any, conn: Any, state: repo.Enrollment, client: CentralClient
     report(SyncProgress("push", 0, 0, total))
     while True:
         check()
-        batch = repo.next_batch(conn, str(uuid.uuid4()), inspect,
-                                1 if isolate else MAX_BATCH_CHANGES, MAX_BATCH_BYTES - _ENVELOPE)
+        batch = stamp_batch(conn, inspect, 1 if isolate else MAX_BATCH_CHANGES)
         if batch is None:
             break
-        wire = Batch(device, batch.batch_id, batch.base_cursor,
-                     tuple(Change(c.table, c.id, c.rev, c.fields, c.deleted)
-                           for c in batch.changes))
+        wire = wire_batch(device, batch)
         try:
             answer = client.push(wire)
         except (sync_errors.SyncForbiddenError, sync_errors.SyncRejectedError) as exc:

@@ -253,7 +253,7 @@ _OUTBOX_COLS = "seq, table_name, row_id, rev, fields, deleted, urgent"
 
 
 def next_batch(conn: sqlcipher3.Connection, new_batch_id: str, inspect: Inspect,
-               max_changes: int, max_bytes: int) -> OutboxBatch | None:
+               max_changes: int, max_bytes: int, resume: bool = True) -> OutboxBatch | None:
     """The batch to send next, stamped in the outbox before it is sent; None when none is left.
 
     A batch stamped earlier and not yet acknowledged (a crash, a dropped answer) comes first,
@@ -263,11 +263,12 @@ def next_batch(conn: sqlcipher3.Connection, new_batch_id: str, inspect: Inspect,
     can place them in an area. `inspect` returns a change's encoded size in bytes or raises
     an AppError for a change that can never be sent: that change is parked with a sync error
     (kept in the outbox, listed for a person) instead of blocking the rest. Reads at most
-    about *max_changes* rows, whatever the length of the outbox.
+    about *max_changes* rows, whatever the length of the outbox. With *resume* False the
+    batches stamped earlier are left alone (a bundle export takes them with held_batches).
     """
     with _write(conn) as entries:
         old = conn.execute("SELECT batch_id, base_cursor, attempts FROM sync_batches"
-                           " ORDER BY rowid LIMIT 1").fetchone()
+                           " ORDER BY rowid LIMIT 1").fetchone() if resume else None
         if old is not None:
             rows = conn.execute(f"SELECT {_OUTBOX_COLS} FROM outbox WHERE batch_id = ?"
                                 " ORDER BY seq", (old[0],)).fetchall()
@@ -322,6 +323,37 @@ def next_batch(conn: sqlcipher3.Connection, new_batch_id: str, inspect: Inspect,
                      (new_batch_id, cursor, len(chosen), utc_now_iso(), utc_now_iso()))
         chosen.sort(key=lambda c: c.seq)
         return OutboxBatch(new_batch_id, cursor, _as_held(conn, chosen), 0)
+
+
+def held_batches(conn: sqlcipher3.Connection) -> list[OutboxBatch]:
+    """Every batch stamped earlier and not yet acknowledged, oldest first, with its own id
+    and base cursor (a bundle carries them exactly as an online retry would send them).
+    Stamps left without outbox rows are dropped on the way."""
+    out: list[OutboxBatch] = []
+    with _write(conn):
+        for batch_id, base, attempts in conn.execute(
+                "SELECT batch_id, base_cursor, attempts FROM sync_batches ORDER BY rowid"
+                ).fetchall():
+            rows = conn.execute(f"SELECT {_OUTBOX_COLS} FROM outbox WHERE batch_id = ?"
+                                " ORDER BY seq", (batch_id,)).fetchall()
+            if not rows:
+                conn.execute("DELETE FROM sync_batches WHERE batch_id = ?", (batch_id,))
+                continue
+            out.append(OutboxBatch(batch_id, int(base), _as_held(conn, map(_change, rows)),
+                                   int(attempts)))
+    return out
+
+
+def held_batch_ids(conn: sqlcipher3.Connection) -> set[str]:
+    """Ids of the batches stamped and not yet acknowledged (answers for others are old)."""
+    with mapped_db_errors():
+        return {r[0] for r in conn.execute("SELECT batch_id FROM sync_batches")}
+
+
+def note(conn: sqlcipher3.Connection, user_id: str | None, action: str, detail: str) -> None:
+    """An audit entry of its own (e.g. a bundle written to a USB stick: which batches left)."""
+    with _write(conn) as entries:
+        entries.append(_entry(user_id, action, detail=detail))
 
 
 def _as_held(conn: sqlcipher3.Connection, changes: Iterable[OutboxChange]

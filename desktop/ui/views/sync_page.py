@@ -1,6 +1,7 @@
 """The Sync page: sync now (progress in batches and records, cancel), last sync and its
 result, pending changes, the conflict inbox (both values side by side; pick one), per-record
-sync errors, the background sync switch, and the administrator's Enrol dialog.
+sync errors, the background sync switch, the administrator's Enrol dialog, and USB bundles
+(export pending changes to a file for central, import the file central wrote back).
 
 Every call to the services runs through desktop.ui.tasks.run_task: syncing, reading the
 overview and the inbox never block the GUI thread. `AutoSyncer` (owned by the main window)
@@ -9,6 +10,7 @@ checks every few minutes whether central answers and syncs when changes are pend
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -54,6 +57,7 @@ class SyncPage(Retranslatable, QWidget):
     sync_finished = Signal(object)  # the SyncResult, or the exception that stopped it
     overview_loaded = Signal(object)
     inbox_loaded = Signal()
+    bundle_finished = Signal(object)  # the ExportResult/ImportResult, or the exception
 
     def __init__(self, session: Session, kdf: KdfParams | None = None,
                  parent: QWidget | None = None) -> None:
@@ -76,6 +80,13 @@ class SyncPage(Retranslatable, QWidget):
         self.cancel_button = QPushButton(objectName="sync_cancel_button")
         self.cancel_button.clicked.connect(self.cancel_sync)
         self.cancel_button.setEnabled(False)
+        self.export_button = QPushButton(objectName="bundle_export_button")
+        self.export_button.clicked.connect(self.choose_export)
+        self.import_button = QPushButton(objectName="bundle_import_button")
+        self.import_button.clicked.connect(self.choose_import)
+        self.bundle_label = QLabel(objectName="bundle_result")
+        self.bundle_label.setWordWrap(True)
+        self.bundle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(objectName="sync_progress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -93,6 +104,8 @@ class SyncPage(Retranslatable, QWidget):
         top = QHBoxLayout()
         top.addWidget(self.sync_button)
         top.addWidget(self.cancel_button)
+        top.addWidget(self.export_button)
+        top.addWidget(self.import_button)
         top.addWidget(self.enrol_button)
         top.addStretch(1)
         auto = QHBoxLayout()
@@ -132,8 +145,8 @@ class SyncPage(Retranslatable, QWidget):
         for widget in (self.heading, self.enrolled_label):
             layout.addWidget(widget)
         layout.addLayout(top)
-        for widget in (self.progress, self.progress_label, self.last_label, self.result_label,
-                       self.pending_label):
+        for widget in (self.progress, self.progress_label, self.bundle_label, self.last_label,
+                       self.result_label, self.pending_label):
             layout.addWidget(widget)
         layout.addLayout(auto)
         layout.addWidget(self.conflict_box, 2)
@@ -147,6 +160,8 @@ class SyncPage(Retranslatable, QWidget):
         self.enrol_button.setText(_("Enrol this laptop…"))
         self.sync_button.setText(_("Sync now"))
         self.cancel_button.setText(_("Cancel"))
+        self.export_button.setText(_("Export to USB…"))
+        self.import_button.setText(_("Import from USB…"))
         self.auto_check.setText(_("Sync in the background when central answers, every"))
         self.auto_minutes.setSuffix(_(" minutes"))
         self.conflict_box.setTitle(_("Conflicts to review"))
@@ -170,6 +185,8 @@ class SyncPage(Retranslatable, QWidget):
         else:
             self.enrolled_label.setText(_("This laptop is not enrolled with central yet."))
         self.sync_button.setEnabled(view.enrolled and self.task is None)
+        self.export_button.setEnabled(view.enrolled and self.task is None)
+        self.import_button.setEnabled(view.enrolled and self.task is None)
         self.last_label.setText(_("Last sync: {when}", when=format_moment(view.last_sync_at)))
         self.result_label.setText(self._result_text(view.last_result))
         self.pending_label.setText(_("Changes not yet sent: {count}", count=view.pending))
@@ -188,8 +205,9 @@ class SyncPage(Retranslatable, QWidget):
             return _("Last result: {pushed} sent, {pulled} received, {conflicts} conflicts.",
                      pushed=result.get("pushed", 0), pulled=result.get("pulled", 0),
                      conflicts=result.get("conflicts", 0))
+        params = result.get("params") if isinstance(result.get("params"), dict) else {}
         return _("Last result: failed. {reason}",
-                 reason=error_text(_coded(result.get("code", "")))())
+                 reason=error_text(_coded(result.get("code", ""))(**params)))
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -271,6 +289,9 @@ class SyncPage(Retranslatable, QWidget):
         self.task = None
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
+        enrolled = bool(self.overview is not None and self.overview.enrolled)
+        for button in (self.sync_button, self.export_button, self.import_button):
+            button.setEnabled(enrolled)
 
     def _synced(self, result: Any) -> None:
         self._end()
@@ -286,6 +307,110 @@ class SyncPage(Retranslatable, QWidget):
         self.progress_label.setText(error_text(exc))
         self.refresh()
         self.sync_finished.emit(exc)
+
+    # -- USB bundles -----------------------------------------------------------------------
+    def choose_export(self) -> QFileDialog:
+        """Ask for the folder (a USB stick) to write the bundle into; non-blocking."""
+        dialog = QFileDialog(self, _("Export to USB: choose the USB stick or a folder"),
+                             objectName="bundle_export_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.open()
+        return dialog
+
+    def choose_import(self) -> QFileDialog:
+        """Ask for the bundle file central wrote for this laptop; non-blocking."""
+        dialog = QFileDialog(self, _("Import from USB: choose the bundle from central"),
+                             objectName="bundle_import_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters([_("Eke bundles (*.ekebundle)"), _("All files (*)")])
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
+        dialog.open()
+        return dialog
+
+    def _start_bundle(self, op: Any, done: Any, busy_text: str) -> None:
+        if self.task is not None or self.session.closed:
+            return
+        for button in (self.sync_button, self.export_button, self.import_button):
+            button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.progress_label.setText(busy_text)
+        self.bundle_label.clear()
+
+        def work(ctx: Any) -> Any:
+            return op(lambda d, t: ctx.report(d, t), lambda: ctx.cancelled)
+
+        self.task = run_task(self, work, done, self._bundle_failed,
+                             on_progress=self._bundle_progressed)
+
+    def _bundle_progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def export_to(self, folder: Path) -> None:
+        """Write the pending changes into a bundle in *folder*, in the background."""
+        session = self.session
+        self._start_bundle(lambda report, stop: session.export_bundle(folder, report, stop),
+                           self._exported, _("Writing the bundle…"))
+
+    def import_from(self, source: Path) -> None:
+        """Apply the bundle *source* from central, in the background."""
+        session = self.session
+        self._start_bundle(lambda report, stop: session.import_bundle(source, report, stop),
+                           self._imported, _("Reading the bundle…"))
+
+    def _exported(self, result: Any) -> None:
+        self._end()
+        self.progress.setValue(1)
+        self.progress_label.setText("")
+        if not result.files:
+            text = _("No changes are waiting to be sent; no file was written.")
+        else:
+            text = _("{changes} changes written to {files}. At the banner, import it into"
+                     " central, then ask for the bundle back for device {device} from number"
+                     " {since}.", changes=result.changes,
+                     files=", ".join(str(f) for f in result.files), device=result.device_id,
+                     since=result.cursor)
+        self.bundle_label.setText(text)
+        self.refresh()
+        self.bundle_finished.emit(result)
+
+    def _imported(self, result: Any) -> None:
+        self._end()
+        self.progress.setValue(1)
+        self.progress_label.setText("")
+        parts = []
+        if result.changed:
+            parts.append(_("Central confirmed {acknowledged} changes of this laptop;"
+                           " {pulled} changes received; {conflicts} conflicts.",
+                           acknowledged=result.acknowledged, pulled=result.pulled,
+                           conflicts=result.conflicts))
+        elif not result.gap:
+            parts.append(_("Nothing new in this bundle: it was imported before."))
+        if result.gap:
+            parts.append(_("This bundle starts after number {since}, but this laptop has"
+                           " received changes only up to {cursor}: its changes were not"
+                           " applied. Ask for a bundle from number {cursor}.",
+                           since=result.since, cursor=result.cursor))
+        if result.more:
+            parts.append(_("Central has more changes: ask for another bundle from number"
+                           " {cursor}.", cursor=result.cursor))
+        self.bundle_label.setText(" ".join(parts))
+        self.refresh()
+        self.changed.emit(Changes(tables=frozenset({"sync"})))
+        self.bundle_finished.emit(result)
+
+    def _bundle_failed(self, exc: BaseException) -> None:
+        self._end()
+        self.progress.setValue(0)
+        self.progress_label.setText("")
+        self.bundle_label.setText(error_text(exc))
+        self.refresh()
+        self.bundle_finished.emit(exc)
 
     # -- conflicts, errors, settings -------------------------------------------------------
     def resolve_selected(self, choice: str) -> None:
