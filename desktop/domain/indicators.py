@@ -47,7 +47,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from desktop.domain import vaccines
@@ -211,13 +211,18 @@ class ChildRecord:
     def id(self) -> str:
         return self.person_id
 
-    @cached_property
+    @property
     def doses(self) -> dict[tuple[str, int], date]:
-        """{(vaccine, dose): the first date it was given}."""
-        out: dict[tuple[str, int], date] = {}
-        for vaccine, dose, on in self.vaccinations:
-            if (vaccine, dose) not in out or on < out[(vaccine, dose)]:
-                out[(vaccine, dose)] = on
+        """{(vaccine, dose): the first date it was given}. Worked out once per record (a
+        plain instance cache: functools.cached_property takes a lock on every read, which
+        cost a township report a fifth of a second)."""
+        out: dict[tuple[str, int], date] | None = self.__dict__.get("_doses")
+        if out is None:
+            out = {}
+            for vaccine, dose, on in self.vaccinations:
+                if (vaccine, dose) not in out or on < out[(vaccine, dose)]:
+                    out[(vaccine, dose)] = on
+            object.__setattr__(self, "_doses", out)
         return out
 
     def present_on(self, day: date) -> bool:
@@ -350,12 +355,24 @@ def _age_months_on(birth: date, day: date, months: int) -> bool:
     return add_months(birth, months) > day
 
 
+@lru_cache(maxsize=256)
 def _look_back(p: Period) -> date:
     return add_months(p.end + timedelta(days=1), -LOOK_BACK_MONTHS)
 
 
 def _contacts(c: ChildRecord, first: date, last: date) -> list[ChildCheck]:
     return [k for k in c.checks if k.kind != "birth" and first <= k.on <= last]
+
+
+def _count_contacts(c: ChildRecord, first: date, last: date) -> int:
+    return sum(1 for k in c.checks if k.kind != "birth" and first <= k.on <= last)
+
+
+def _any_contact(c: ChildRecord, first: date, last: date) -> bool:
+    for k in c.checks:
+        if first <= k.on <= last and k.kind != "birth":
+            return True
+    return False
 
 
 def months_completed(birth: date, day: date) -> int:
@@ -370,15 +387,16 @@ _UNDER_3_MONTHS_OF = {kind: (0 if kind == NEWBORN else int(kind[:-1])) for kind 
                       UNDER_3_CONTACTS}
 
 
+@lru_cache(maxsize=1 << 14)  # children born on the same day need the same contacts
 def _required_contacts(birth: date, first: date, last: date) -> int:
     """How many UNDER_3_CONTACTS have their window's last day in *first*..*last*."""
     required = 0
+    # Windows' last days move with the birth date; only contacts near the range are
+    # worth the exact computation.
+    lo = months_completed(birth, first) - 2
+    hi = months_completed(birth, last) + 1
     for kind in UNDER_3_CONTACTS:
         months = _UNDER_3_MONTHS_OF[kind]
-        # Windows' last days move with the birth date; only contacts near the range are
-        # worth the exact computation.
-        lo = months_completed(birth, first) - 2
-        hi = months_completed(birth, last) + 1
         if lo <= months <= hi and first <= window(kind, birth).due_by <= last:
             required += 1
     return required
@@ -391,13 +409,13 @@ def _under_3_managed(c: ChildRecord, p: Period) -> tuple[bool, bool]:
     # Contacts whose window closed inside the look-back year are required; any contact
     # (regular, special, 28-day) counts towards the number: 4:2:2 is a frequency.
     required = _required_contacts(c.birth_date, first, p.end)
-    return True, len(_contacts(c, first, p.end)) >= required
+    return True, _count_contacts(c, first, p.end) >= required
 
 
 def _under_7_managed(c: ChildRecord, p: Period) -> tuple[bool, bool]:
     if not (c.present_on(p.end) and _age_months_on(c.birth_date, p.end, UNDER_7_MONTHS)):
         return False, False
-    return True, bool(_contacts(c, max(_look_back(p), c.birth_date), p.end))
+    return True, _any_contact(c, max(_look_back(p), c.birth_date), p.end)
 
 
 def _newborn_visit(c: ChildRecord, p: Period) -> tuple[bool, bool]:
@@ -417,25 +435,48 @@ def _latest(c: ChildRecord, p: Period, has: Callable[[ChildCheck], bool]
     return found
 
 
+def _latest_value(c: ChildRecord, p: Period, index: int, from_day: date | None,
+                  before: date) -> Any:
+    """The value at *index* of the latest check in *p* (not the birth record) that has
+    one and was made on or after *from_day* (None: any day) and before *before*: what
+    ``_latest`` finds with an age test, written out because every child of the area goes
+    through it for each prevalence. Ties on a date go to the later check in the list."""
+    found_on: date | None = None
+    value = None
+    start, end = p.start, p.end
+    for k in c.checks:
+        v = k[index]
+        on = k[0]
+        if (v is not None and start <= on <= end and on < before
+                and (from_day is None or on >= from_day) and k[1] != "birth"
+                and (found_on is None or on >= found_on)):
+            found_on, value = on, v
+    return value
+
+
 def _below(key: str) -> Rule:
+    index = ChildCheck._fields.index(key)
+
     def rule(c: ChildRecord, p: Period) -> tuple[bool, bool]:
-        k = _latest(c, p, lambda k: getattr(k, key) is not None
-                    and _age_months_on(c.birth_date, k.on, UNDER_5_MONTHS))
-        if k is None:
+        # Under 5 on the day of the check: add_months(birth, 60) > check day.
+        value = _latest_value(c, p, index, None, add_months(c.birth_date, UNDER_5_MONTHS))
+        if value is None:
             return False, False
-        return True, getattr(k, key) < Z_CUT
+        return True, value < Z_CUT
     return rule
+
+
+_HB = ChildCheck._fields.index("hb_g_l")
 
 
 def _anaemia(c: ChildRecord, p: Period) -> tuple[bool, bool]:
     low, high = ANAEMIA_AGE_MONTHS[0], min(ANAEMIA_AGE_MONTHS[1], UNDER_5_MONTHS)
-    k = _latest(c, p, lambda k: k.hb_g_l is not None
-                and not _age_months_on(c.birth_date, k.on, low)
-                and _age_months_on(c.birth_date, k.on, high))
-    if k is None:
+    # At least *low* months old (add_months(birth, low) <= day) and under *high*.
+    value = _latest_value(c, p, _HB, add_months(c.birth_date, low),
+                          add_months(c.birth_date, high))
+    if value is None:
         return False, False
-    assert k.hb_g_l is not None
-    return True, k.hb_g_l < ANAEMIA_BELOW_G_L
+    return True, value < ANAEMIA_BELOW_G_L
 
 
 def _exclusive_bf(c: ChildRecord, p: Period) -> tuple[bool, bool]:
@@ -666,31 +707,39 @@ def evaluate(indicator: Indicator, records: Iterable[Any], period: Period
     """(figure for all *records*, {village code: figure}). *records* are Episodes for
     maternal indicators, ChildRecords (best as a ``Children``) otherwise, already limited
     to the area."""
-    total = Figure(indicator.code, per=indicator.per)
-    villages: dict[str, Figure] = {}
     maternal = indicator.group == MATERNAL
     rule = indicator.rule
-    den_births = indicator.counts == LIVE_BIRTH
-    num_births = indicator.numerator_counts == LIVE_BIRTH
+    # Judge first, count after: the counting is done per village on plain lists.
+    hits: dict[str, tuple[list[Any], list[Any]]] = {}
+    all_den: list[Any] = []
+    all_num: list[Any] = []
     for r in candidates(indicator, records, period):
         if maternal and not maternal_in_period(r, period):
             continue
         in_den, in_num = rule(r, period)
         if not in_den:
             continue
-        key = r.area_code or ""
-        v = villages.get(key)
-        if v is None:
-            v = villages[key] = Figure(indicator.code, per=indicator.per)
-        weight = r.live_births if den_births else 1
-        total.denominator += weight
-        v.denominator += weight
-        total.denominator_ids.append(r.id)
-        v.denominator_ids.append(r.id)
+        lists = hits.get(r.area_code or "")
+        if lists is None:
+            lists = hits[r.area_code or ""] = ([], [])
+        lists[0].append(r)
+        all_den.append(r)
         if in_num:
-            weight = r.live_births if num_births else 1
-            total.numerator += weight
-            v.numerator += weight
-            total.numerator_ids.append(r.id)
-            v.numerator_ids.append(r.id)
-    return total, dict(sorted(villages.items()))
+            lists[1].append(r)
+            all_num.append(r)
+    den_births = indicator.counts == LIVE_BIRTH
+    num_births = indicator.numerator_counts == LIVE_BIRTH
+    # The area's lists keep the order the records were judged in, not village order.
+    total = Figure(indicator.code, per=indicator.per,
+                   numerator_ids=[r.id for r in all_num],
+                   denominator_ids=[r.id for r in all_den])
+    villages: dict[str, Figure] = {}
+    for key in sorted(hits):
+        den, num = hits[key]
+        v = villages[key] = Figure(
+            indicator.code, sum(r.live_births for r in num) if num_births else len(num),
+            sum(r.live_births for r in den) if den_births else len(den),
+            [r.id for r in num], [r.id for r in den], indicator.per)
+        total.numerator += v.numerator
+        total.denominator += v.denominator
+    return total, villages
