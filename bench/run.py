@@ -43,7 +43,7 @@ VERSIONED = ["desktop/store", "desktop/services/demo.py", "desktop/services/demo
              "desktop/services/commands.py", "desktop/domain/demo_data.py",
              "desktop/domain/gestation.py", "desktop/domain/ids.py",
              "desktop/domain/schedule.py", "desktop/domain/search_keys.py",
-             "desktop/domain/mongolian.py"]
+             "desktop/domain/mongolian.py", "desktop/domain/growth.py"]
 
 
 def log(text: str) -> None:

@@ -1,5 +1,9 @@
 """Demo child records: health checks on the 0–6 schedule with growth near the WHO medians,
-and vaccinations on the 2021 national schedule with some doses missed."""
+and vaccinations on the 2021 national schedule with some doses missed.
+
+Checks carry their WHO z-scores and growth standard, as desktop.services.children stores
+them when a visit is saved: reports and lists read the stored scores, so a demo store
+must look like a real one (scores computed once, at save time)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain import demo_data as dd
+from desktop.domain import growth
+from desktop.services.children import GROWTH_STANDARD
 
 if TYPE_CHECKING:
     from desktop.services.demo_records import Batch, Generator
@@ -48,6 +54,11 @@ def _visits(gen: Generator, batch: Batch, child_id: str, sex: str, birth: date,
             "lying": 1 if days < 731 else 0}
         if days <= 1130:
             row["head_cm"] = _measure(gen, sex, "head", days, shift, 1)
+        # The same call and the same columns as children.record_visit (implausible scores
+        # are kept there too: only classification leaves them out).
+        row["growth_standard"] = GROWTH_STANDARD
+        row.update(growth.zscores(sex, days, row["weight_kg"], row["length_cm"],
+                                  row.get("head_cm"), bool(row["lying"])))
         if kind in dd.HB_VISITS:
             row["hb_g_l"] = round(rng.gauss(122, 10))
         if days < 183:
