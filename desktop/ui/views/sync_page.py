@@ -316,6 +316,7 @@ class SyncPage(Retranslatable, QWidget):
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
         dialog.open()
         return dialog
@@ -327,6 +328,7 @@ class SyncPage(Retranslatable, QWidget):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([_("Eke bundles (*.ekebundle)"), _("All files (*)")])
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.import_from(Path(path)))
         dialog.open()
         return dialog
