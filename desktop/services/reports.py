@@ -194,17 +194,32 @@ _Z_KEYS = ("waz", "lhaz", "wlhz")
 _Z_MAX_DAYS = growth.WHO2006_MAX_DAYS
 
 
-def _checks(rows: list[tuple], sex: str | None, z_from: date) -> tuple[ind.ChildCheck, ...]:
+class _Days(dict):
+    """ISO date text → date, each distinct text parsed once (a year of checks and doses
+    has a few hundred distinct days and a few hundred thousand rows)."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+def _checks(rows: list[tuple], sex: str | None, z_from: date,
+            days: _Days | None = None) -> tuple[ind.ChildCheck, ...]:
     """A child's checks, oldest first. Records saved by this program carry their z-scores;
     rows that came without them (older or generated ones) are scored here with the same WHO
     function, only as far back as the indicators look (the latest measured check of the
     period for each z-score): scoring is the costly part of a report."""
+    days = _Days() if days is None else days
     rows = sorted(rows, key=lambda r: r[1])
+    if all(r[9] is not None or r[10] is not None or r[11] is not None for r in rows):
+        # Every check carries a stored score: nothing to score, so no scan for the latest.
+        return tuple(ind.ChildCheck(days[r[1]], r[2], r[3] if r[3] is not None else 0,
+                                    r[9], r[10], r[11], r[7], r[8]) for r in rows)
     need = set(_Z_KEYS)
     out: list[ind.ChildCheck] = []
     for row in reversed(rows):
         (_pid, day, kind, age, weight, length, lying, hb, feeding, waz, lhaz, wlhz) = row[:12]
-        on = date.fromisoformat(day)
+        on = days[day]
         if need and on >= z_from and kind != "birth":
             if (waz is None and lhaz is None and wlhz is None and (weight or length)
                     and sex in growth.SEXES and age is not None and 0 <= age <= _Z_MAX_DAYS):
@@ -240,9 +255,10 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
             raw[row[0]].append(row)
     doses: dict[str, list[tuple[str, int, date]]] = defaultdict(list)
     first_dose = period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
+    days = _Days()
     for pid, vaccine, dose, given in data.vaccinations(conn, first_dose, period.end):
         if pid in people:
-            doses[pid].append((vaccine, int(dose), date.fromisoformat(given)))
+            doses[pid].append((vaccine, int(dose), days[given]))
     moved = data.moved_away(conn)
     died = data.deaths(conn, data.CHILD_DEATHS)
     records = []
@@ -253,8 +269,8 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
             # in no period after the birth (never as living).
             death = date.fromisoformat(birth)
         records.append(ind.ChildRecord(
-            pid, area_code, sex, date.fromisoformat(birth),
-            _checks(raw[pid], sex, period.start) if pid in raw else (),
+            pid, area_code, sex, days[birth],
+            _checks(raw[pid], sex, period.start, days) if pid in raw else (),
             tuple(doses.get(pid, ())), death, None, _iso(moved.get(pid))))
     return ind.Children(records)
 
