@@ -20,6 +20,7 @@ from desktop.services.errors import ServiceError
 from desktop.store.database import Store, store_exists
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
+from desktop.store.repositories import due_items
 
 ADMIN_USERNAME = "admin"
 ADMIN_DISPLAY_NAME = "管理员"
@@ -88,19 +89,38 @@ def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150
         counts = dict.fromkeys(TABLE_ORDER, 0)
         batch = Batch()
         done = 0
-        while done < persons:
-            done += gen.household(batch, persons - done)
-            if batch.count >= chunk_rows or done >= persons:
-                _write(store, admin.id, batch, counts)
-                batch = Batch()
-                if progress is not None:
-                    progress(done, persons)
+        # The worklist's stored items are filled once at the end, in bulk (a few whole-table
+        # queries), not household by household at each chunk's commit.
+        with due_items.suspended():
+            while done < persons:
+                done += gen.household(batch, persons - done)
+                if batch.count >= chunk_rows or done >= persons:
+                    _write(store, admin.id, batch, counts)
+                    batch = Batch()
+                    if progress is not None:
+                        progress(done, persons)
+        _fill_worklist(store, today)
         if progress is not None and persons == 0:
             progress(0, 0)
     finally:
         store.close()
     return DemoResult(done, counts, code, township.name, [v.code for v in township.villages],
                       round(time.perf_counter() - started, 2))
+
+
+def _fill_worklist(store: Store, today: date) -> None:
+    """Every person's stored worklist items for *today* (worklist_due.rebuild), one
+    transaction."""
+    from desktop.services import worklist_due
+    from desktop.store.connection import rollback_if_open
+
+    store.conn.execute("BEGIN IMMEDIATE")
+    try:
+        worklist_due.rebuild(store.conn, today)
+        store.conn.execute("COMMIT")
+    except BaseException:
+        rollback_if_open(store.conn)
+        raise
 
 
 def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int]) -> None:

@@ -5,7 +5,10 @@ Providers turn records into desktop.domain.worklist.WorkItems. A provider is a f
 ``(conn, today, areas) -> Iterable[WorkItem]`` where *areas* is the set of village codes the
 user may see, or None for all; register one with ``register_provider``. The maternal
 providers live in desktop.services.maternal_worklist; the child-health ones register
-themselves the same way.
+themselves the same way. The record-reading providers' items are also kept, per person,
+in a stored table that every write refreshes in its own transaction
+(desktop.services.worklist_due), so the list is read rather than computed; the provider
+functions stay the reference that table is tested against.
 
 A worker can mark an item "not reachable" (it leaves the list for ``SNOOZE_DAYS``) or
 "moved away" (every item of that person leaves the list for good); each mark is a
@@ -14,6 +17,7 @@ worklist_outcomes event with the reason.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +26,7 @@ from datetime import date, timedelta
 import sqlcipher3
 
 from desktop.domain.issues import ValidationIssue
+from desktop.domain.schedule import NEAR_DAYS
 from desktop.domain.worklist import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, UPCOMING, WorkItem
 from desktop.services.access import visible_areas
 from desktop.services.errors import ValidationError
@@ -39,6 +44,7 @@ MOVED_AWAY = "moved_away"
 OUTCOMES = (NOT_REACHABLE, MOVED_AWAY)
 SNOOZE_DAYS = 7  # a woman not reached comes back on the list a week later (ours)
 SECTIONS = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
+STORED_SEQ, LIVE_SEQ = 0, 1  # called providers' rows sort after stored ones they tie with
 
 
 def register_provider(provider: Provider) -> Provider:
@@ -104,12 +110,34 @@ def _hidden(conn: sqlcipher3.Connection, today: date) -> tuple[set[str], set[str
 
 
 def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
-          *, near_days: int = 7, only: Iterable[Provider] | None = None) -> Worklist:
+          *, near_days: int = NEAR_DAYS, only: Iterable[Provider] | None = None) -> Worklist:
     """Every due item of every provider (or of *only*) for *areas* (None: all), without
-    the ones marked."""
+    the ones marked.
+
+    The record-reading providers' items come from the stored table (worklist_due: one
+    indexed range query; the first call of a day also moves vaccinations to that day, see
+    there); other registered providers, and every provider named in *only*, are called.
+    """
+    from desktop.store.repositories import due_items
+
     hidden_items, hidden_people = _hidden(conn, today)
+    stored: list = []
+    called: Iterable[Provider]
+    if only is None and near_days == NEAR_DAYS and due_items.has_table(conn):
+        worklist_due.ensure_fresh(conn, today)
+        called = [p for p in providers() if p not in worklist_due.STORED_PROVIDERS]
+        collecting = gc.isenabled()
+        gc.disable()  # tens of thousands of small objects: no collection half-way
+        try:
+            stored = worklist_due.stored_rows(conn, today, areas, hidden_items,
+                                              hidden_people)
+        finally:
+            if collecting:
+                gc.enable()
+    else:
+        called = providers() if only is None else only
     items = []
-    for provider in providers() if only is None else only:
+    for provider in called:
         for item in provider(conn, today, areas):
             if areas is not None and item.area_code not in areas:
                 continue
@@ -121,18 +149,22 @@ def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
             if item.person_id in hidden_people or item_key(item) in hidden_items:
                 continue
             items.append((item, status))
+    if not items:
+        return Worklist(today, tuple(stored))
     people = _people(conn, {i.person_id for i, _ in items})
-    rows = []
+    rows = [(row, STORED_SEQ) for row in stored]
     for item, status in items:
         person = people.get(item.person_id)
         if person is None or person[3] != "active":
             continue
-        rows.append(WorklistRow(item, status, item_key(item), person[0], person[1], person[2],
-                                item.area_code, item.due_from, item.days_overdue(today)))
+        rows.append((WorklistRow(item, status, item_key(item), person[0], person[1],
+                                 person[2], item.area_code, item.due_from,
+                                 item.days_overdue(today)), LIVE_SEQ))
     order = {s: n for n, s in enumerate(SECTIONS)}
-    rows.sort(key=lambda r: (r.area_code, order[r.section], not r.item.urgent,
-                             -r.days_overdue, r.item.due_from, r.name_zh or r.name_mn or ""))
-    return Worklist(today, tuple(rows))
+    rows.sort(key=lambda rs: (rs[0].area_code, order[rs[0].section], not rs[0].item.urgent,
+                              -rs[0].days_overdue, rs[0].item.due_from,
+                              rs[0].name_zh or rs[0].name_mn or "", rs[1]))
+    return Worklist(today, tuple(r for r, _ in rows))
 
 
 def _people(conn: sqlcipher3.Connection, ids: set[str]) -> dict[str, tuple]:
@@ -173,3 +205,8 @@ def mark(store: Store, user: UserRecord, row: WorklistRow, outcome: str, reason:
             "reason": reason.strip(), "recorded_on": today.isoformat(),
             "ref_id": row.item.ref_id, "until": until})
     return saved({"worklist_outcomes"}, (event["id"],))
+
+
+# Imported here so that loading the worklist registers the stored items' refresher with
+# the write path (after this module's names exist: worklist_due imports the providers).
+from desktop.services import worklist_due  # noqa: E402, F401

@@ -259,6 +259,48 @@ def _m0007_print_log(conn: sqlcipher3.Connection) -> None:
     conn.execute("CREATE INDEX print_log_person ON print_log(person_id, page_key, seq)")
 
 
+# Tables whose rows decide a person's worklist items (desktop.services.worklist_due): a
+# write to any of them marks the person (and, for a delivery, her children, whose newborn
+# visit counts from its discharge date) in due_dirty.
+_DUE_SOURCES = ("pregnancies", "prenatal_visits", "deliveries", "postpartum_visits", "cases",
+                "case_followups", "child_visits", "vaccinations")
+
+
+def _m0008_due_items(conn: sqlcipher3.Connection) -> None:
+    """Worklist (issues 3 and 4): each person's open work items, derived and local (never
+    synced, not audited), so the worklist is one indexed range query instead of every
+    schedule computed on each look. show_from..show_until is the range of days on which
+    an item is on the list (its window, the look-ahead and when a later visit replaces
+    it); urgent_from the day from which it counts as urgent (NULL: never).
+
+    Triggers mark the persons a write touches in due_dirty inside that write's transaction,
+    whatever the path (the one write path, a pulled sync page, a repair): the services
+    recompute marked persons before the transaction commits when they are loaded, and
+    before any worklist read otherwise. Existing files are backfilled by marking everyone.
+    """
+    conn.execute("""CREATE TABLE due_items (person_id TEXT NOT NULL, kind TEXT NOT NULL,
+        ref_id TEXT, due_from TEXT NOT NULL, due_by TEXT NOT NULL, show_from TEXT NOT NULL,
+        show_until TEXT NOT NULL, area_code TEXT NOT NULL, colours TEXT NOT NULL DEFAULT '',
+        urgent_from TEXT, details TEXT, name_zh TEXT, name_mn TEXT, phone TEXT,
+        seq INTEGER NOT NULL DEFAULT 0)""")
+    conn.execute("CREATE INDEX due_items_show ON due_items(show_from)")
+    conn.execute("CREATE INDEX due_items_area ON due_items(area_code, show_from)")
+    conn.execute("CREATE INDEX due_items_person ON due_items(person_id)")
+    conn.execute("CREATE TABLE due_dirty (person_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    mark = "INSERT OR IGNORE INTO due_dirty(person_id) VALUES ({})"
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(f"""CREATE TRIGGER due_persons_{event.lower()} AFTER {event} ON persons
+            BEGIN {mark.format("NEW.id")}; END""")
+        for table in _DUE_SOURCES:
+            children = ("; INSERT OR IGNORE INTO due_dirty(person_id) SELECT id FROM persons"
+                        " WHERE mother_id = NEW.person_id") if table == "deliveries" else ""
+            # A row moved to another person (a repair) leaves the first one's list too.
+            moved = f"; {mark.format('OLD.person_id')}" if event == "UPDATE" else ""
+            conn.execute(f"""CREATE TRIGGER due_{table}_{event.lower()} AFTER {event}
+                ON {table} BEGIN {mark.format("NEW.person_id")}{moved}{children}; END""")
+    conn.execute("INSERT INTO due_dirty(person_id) SELECT id FROM persons")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
@@ -267,6 +309,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_child", _m0005_child),
     Migration("0006_report_indexes", _m0006_report_indexes),
     Migration("0007_print_log", _m0007_print_log),
+    Migration("0008_due_items", _m0008_due_items),
 )
 LATEST = len(MIGRATIONS)
 

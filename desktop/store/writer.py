@@ -23,7 +23,7 @@ from desktop.store.connection import rollback_if_open
 from desktop.store.errors import RecordError, map_db_error, mapped_db_errors
 from desktop.store.outbox import Change
 from desktop.store.records import clean_text, new_id, now_ms, utc_now_iso
-from desktop.store.repositories import search_index
+from desktop.store.repositories import due_items, search_index
 from desktop.store.schema import EVENT, SYSTEM_COLUMNS, spec
 
 
@@ -101,6 +101,8 @@ class Transaction:
                 if self._reindex and search_index.has_index(self.conn):
                     # Same transaction as the change: a search never sees stale keys.
                     search_index.refresh(self.conn, self._reindex)
+                # The worklist rows of the persons this write touched, same transaction.
+                due_items.after_write(self.conn)
                 if self._changes:
                     outbox.append(self.conn, self._changes)
                     write_meta(self.conn, "hlc", str(self._hlc))

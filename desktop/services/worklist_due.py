@@ -1,0 +1,467 @@
+"""The worklist's stored items (desktop.store.repositories.due_items): what each person's
+records make due, and on which days, computed once per change instead of on every look.
+
+For every provider that reads records (maternal_worklist's prenatal, delivery, postpartum
+and case follow-up items; worklist_child's checks and vaccinations) this module computes,
+per person, the same WorkItems the provider yields, with the range of days on which
+worklist.build would show each one: a window is listed from 7 days before it opens
+(worklist.build drops items further ahead) until a later visit's window replaces it, the
+EDD passes for "record the delivery", the 120-day postpartum look-back ends, the child
+turns 7. So a day's list is the rows whose range contains the day: no schedule is
+computed when the page opens.
+
+Vaccinations are the one truly day-relative item (a catch-up dose is planned "today", a
+dose turns overdue or too late as the child ages): their rows hold the item for one day,
+the *basis day* (meta ``due_items_day``). The first worklist of a new day recomputes every
+child's vaccination row for that day (in the worklist page's background task; a few
+seconds for a 100,000-person township, once a day) and drops rows whose range ended.
+Asking for a day before the last such pruning rebuilds the whole table (tests, clock
+changes).
+
+Layering choice: the store cannot import the services, so the services register
+``refresh`` with the store (due_items.register_refresher) when this module is imported;
+the one write path calls it before COMMIT with the persons that migration 0008's triggers
+marked. Marks left by other paths (a pulled sync page, writes before this module was
+loaded) are drained by ``ensure_fresh`` before every stored read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from operator import itemgetter
+from types import MappingProxyType
+
+import sqlcipher3
+
+from desktop.domain import child_schedule as sched
+from desktop.domain import vaccines as vacc
+from desktop.domain.schedule import NEAR_DAYS, DueWindow, postpartum_windows, prenatal_windows
+from desktop.domain.worklist import UPCOMING, WorkItem
+from desktop.services import maternal_worklist as mw
+from desktop.services import worklist_child as wc
+from desktop.store.connection import rollback_if_open
+from desktop.store.repositories import due_items
+from desktop.store.repositories.due_items import FOREVER
+
+ALWAYS = "0001-01-01"       # urgent_from of an item urgent from the start
+BASIS_KEY = "due_items_day"
+PRUNED_KEY = "due_items_pruned"
+CHUNK = 500
+
+# worklist.build shows these providers' items from the table, not by calling them.
+STORED_PROVIDERS = frozenset({mw.prenatal_items, mw.postpartum_items, mw.case_followup_items,
+                              wc.child_items})
+# Provider order of the live registry, kept as the last sort key for equal rows.
+_SEQ = {"prenatal": 0, "postpartum": 1, "case": 2, "child": 3, "vaccination": 4}
+
+_ONE = timedelta(days=1)
+_NEAR = timedelta(days=NEAR_DAYS)
+_AGE_LIMIT = timedelta(days=wc.AGE_LIMIT_DAYS)
+
+
+def _in(column: str, ids: Sequence[str] | None) -> tuple[str, list[str]]:
+    if ids is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(ids))})", list(ids)
+
+
+def _chunks(ids: Sequence[str] | None) -> Iterator[Sequence[str] | None]:
+    if ids is None:
+        yield None
+        return
+    for lo in range(0, len(ids), CHUNK):
+        yield ids[lo:lo + CHUNK]
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _active(conn: sqlcipher3.Connection, ids: Sequence[str] | None) -> dict[str, tuple]:
+    """{person id: (name_zh, name_mn, phone)} of the active persons (worklist.build shows
+    no one else)."""
+    clause, args = _in("id", ids)
+    return {r[0]: r[1:] for r in conn.execute(
+        "SELECT id, name_zh, name_mn, phone FROM persons WHERE deleted = 0"
+        " AND status = 'active'" + clause, args)}
+
+
+def _row(people: dict[str, tuple], person_id: str, kind: str, ref_id: str | None,
+         due_from: date, due_by: date, show_from: date | str, show_until: date | str,
+         area: str, colours: Iterable[str], urgent_from: str | None, details: str | None,
+         seq: int) -> tuple | None:
+    person = people.get(person_id)
+    if person is None:
+        return None
+    start = show_from if isinstance(show_from, str) else _iso(show_from)
+    until = show_until if isinstance(show_until, str) else _iso(show_until)
+    if start > until:
+        return None
+    return (person_id, kind, ref_id, _iso(due_from), _iso(due_by), start, until, area or "",
+            ",".join(colours), urgent_from, details, person[0], person[1], person[2], seq)
+
+
+def _until(windows: Sequence[DueWindow], i: int) -> date | str:
+    """The last day schedule.pending lists window *i* when it is not done: to its end
+    when a later window is done, else until the next later window opens, else for good."""
+    window, later = windows[i], windows[i + 1:]
+    if any(w.done for w in later):
+        return window.last
+    if later:
+        return max(window.last, min(w.first for w in later) - _ONE)
+    return FOREVER
+
+
+def _pending_rows(people, person_id, preg_id, area, colours, windows, seq,
+                  limit: date | None = None) -> Iterator[tuple]:
+    urgent = ALWAYS if mw._urgent(colours) else None
+    for i, window in enumerate(windows):
+        if window.done:
+            continue
+        until = _until(windows, i)
+        if limit is not None:
+            until = limit if until == FOREVER else min(until, limit)  # type: ignore[type-var]
+        row = _row(people, person_id, window.kind, preg_id, window.first, window.last,
+                   window.first - _NEAR, until, area, colours, urgent, None, seq)
+        if row is not None:
+            yield row
+
+
+def prenatal_rows(conn, people, ids) -> Iterator[tuple]:
+    """maternal_worklist.prenatal_items as rows (visits and "record the delivery")."""
+    clause, args = _in("g.person_id", ids)
+    for preg_id, person_id, area, edd_text, colours_text, dates in conn.execute(
+            "SELECT g.id, g.person_id, g.area_code, g.edd, g.risk_colours,"
+            " (SELECT group_concat(v.visit_date) FROM prenatal_visits v"
+            "  WHERE v.pregnancy_id = g.id AND v.deleted = 0)"
+            " FROM pregnancies g WHERE g.status = 'ongoing' AND g.deleted = 0"
+            " AND g.edd IS NOT NULL" + clause, args):
+        edd = date.fromisoformat(edd_text)
+        colours = mw._colours(colours_text)
+        visits = [date.fromisoformat(d) for d in dates.split(",")] if dates else []
+        yield from _pending_rows(people, person_id, preg_id, area, colours,
+                                 prenatal_windows(edd, visits), _SEQ["prenatal"])
+        row = _row(people, person_id, "delivery_record", preg_id, edd,
+                   edd + timedelta(days=mw.DELIVERY_GRACE_DAYS), edd, FOREVER, area, colours,
+                   ALWAYS if mw._urgent(colours) else None, None, _SEQ["prenatal"])
+        if row is not None:
+            yield row
+
+
+def postpartum_rows(conn, people, ids) -> Iterator[tuple]:
+    """maternal_worklist.postpartum_items as rows, listed up to 120 days after the end."""
+    clause, args = _in("g.person_id", ids)
+    lookback = timedelta(days=mw.POSTPARTUM_LOOKBACK_DAYS)
+    for preg_id, person_id, area, colours_text, delivered, discharged, ended, done in (
+            conn.execute(
+                "SELECT g.id, g.person_id, g.area_code, g.risk_colours, d.delivery_date,"
+                " d.discharge_date, g.ended_on, (SELECT group_concat(p.kind || '=' ||"
+                " p.visit_date) FROM postpartum_visits p WHERE p.pregnancy_id = g.id"
+                " AND p.deleted = 0) FROM pregnancies g JOIN deliveries d ON d.pregnancy_id"
+                " = g.id AND d.deleted = 0 WHERE g.status = 'delivered' AND g.deleted = 0"
+                " AND g.ended_on IS NOT NULL" + clause, args)):
+        visits: dict[str, date] = {}
+        for part in (done or "").split(","):
+            if "=" in part:
+                kind, day = part.split("=", 1)
+                visits.setdefault(kind, date.fromisoformat(day))
+        colours = mw._colours(colours_text)
+        windows = postpartum_windows(date.fromisoformat(delivered),
+                                     date.fromisoformat(discharged) if discharged else None,
+                                     visits)
+        yield from _pending_rows(people, person_id, preg_id, area, colours, windows,
+                                 _SEQ["postpartum"],
+                                 limit=date.fromisoformat(ended) + lookback)
+
+
+def case_rows(conn, people, ids) -> Iterator[tuple]:
+    """maternal_worklist.case_followup_items as rows: listed from a week before the
+    follow-up day until the case's next follow-up date changes."""
+    clause, args = _in("c.person_id", ids)
+    marks = ",".join("?" * len(mw.OPEN_CASE_STATUSES))
+    for case_id, person_id, area, colour, colours_text, due in conn.execute(
+            "SELECT c.id, c.person_id, p.area_code, c.colour, c.colours, c.next_followup"
+            " FROM cases c JOIN persons p ON p.id = c.person_id"
+            f" WHERE c.status IN ({marks}) AND c.deleted = 0 AND c.next_followup IS NOT NULL"
+            + clause, [*mw.OPEN_CASE_STATUSES, *args]):
+        colours = mw._colours(colours_text) or ((colour,) if colour else ())
+        day = date.fromisoformat(due)
+        row = _row(people, person_id, "case_followup", case_id, day, day, day - _NEAR,
+                   FOREVER, area, colours, ALWAYS, None, _SEQ["case"])
+        if row is not None:
+            yield row
+
+
+def _children(conn, ids) -> list[tuple]:
+    clause, args = _in("id", ids)
+    return conn.execute(
+        "SELECT id, birth_date, area_code, mother_id, special_mgmt, discharge_date,"
+        " hbig_needed FROM persons WHERE kind = 'child' AND deleted = 0 AND status = 'active'"
+        " AND birth_date IS NOT NULL" + clause, args).fetchall()
+
+
+def _discharges(conn, children) -> dict[tuple[str, str], str]:
+    mothers = sorted({c[3] for c in children if c[3] and not c[5]})
+    out: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(mothers):
+        clause, args = _in("person_id", chunk)
+        for m, d, x in conn.execute(
+                "SELECT person_id, delivery_date, discharge_date FROM deliveries"
+                " WHERE deleted = 0 AND discharge_date IS NOT NULL" + clause, args):
+            out[(m, d)] = x
+    return out
+
+
+def child_rows(conn, people, ids, basis: date | None, checks: bool = True
+               ) -> Iterator[tuple]:
+    """worklist_child.child_items as rows: checks with their day ranges; vaccinations for
+    the basis day only (none without one)."""
+    children = _children(conn, ids)
+    if not children:
+        return
+    child_ids = None if ids is None else [c[0] for c in children]
+    clause, args = _in("person_id", child_ids)
+    done: dict[str, set[str]] = defaultdict(set)
+    if checks:
+        for person_id, kind in conn.execute(
+                "SELECT person_id, kind FROM child_visits WHERE deleted = 0" + clause, args):
+            done[person_id].add(kind)
+    discharges = _discharges(conn, children) if checks else {}
+    given = _given(conn, child_ids) if basis is not None else {}
+    version = vacc.version_on(basis) if basis is not None else None
+    for child_id, birth_text, area, mother_id, special_text, discharge_text, hbig in children:
+        if child_id not in people:
+            continue
+        birth = date.fromisoformat(birth_text)
+        last_day = birth + _AGE_LIMIT
+        discharge_text = discharge_text or discharges.get((mother_id, birth_text))
+        discharge = date.fromisoformat(discharge_text) if discharge_text else None
+
+        special = wc._loads(special_text)
+        windows = sched.schedule(birth, discharge, bool(special)) if checks else []
+        regular = [w for w in windows if not w.special]
+        for w in windows:
+            if w.kind in done[child_id]:
+                continue
+            later = [r.due_from for r in regular if r.nominal > w.nominal]
+            expires = min(later) if later else last_day
+            until = min(max(expires - _ONE, w.due_by), last_day)
+            urgent = _iso(w.due_by + _ONE) if special or w.kind == sched.NEWBORN else None
+            details = json.dumps({"check": w.kind, "special": w.special,
+                                  "special_mgmt": list(special), "birth_date": birth_text},
+                                 ensure_ascii=False)
+            row = _row(people, child_id, wc.KIND_PREFIX + w.kind, child_id, w.due_from,
+                       w.due_by, max(w.due_from - _NEAR, birth), until, area, (), urgent,
+                       details, _SEQ["child"])
+            if row is not None:
+                yield row
+        if basis is None or version is None or not birth <= basis <= last_day:
+            continue
+        item = wc._vaccination_item(child_id, birth, area, given.get(child_id, []), basis,
+                                    version, bool(hbig))
+        if item is None or not _listed(item, basis):
+            continue
+        row = _row(people, child_id, item.kind, item.ref_id, item.due_from, item.due_by,
+                   basis, basis, area, (), ALWAYS if item.urgent else None,
+                   json.dumps(item.details, ensure_ascii=False), _SEQ["vaccination"])
+        if row is not None:
+            yield row
+
+
+def _listed(item: WorkItem, today: date) -> bool:
+    return not (item.status(today) == UPCOMING and (item.due_from - today) > _NEAR)
+
+
+def _given(conn, child_ids) -> dict[str, list[vacc.GivenDose]]:
+    """Doses given per child, corrections applied (a superseded dose is dropped)."""
+    out: dict[str, list[vacc.GivenDose]] = defaultdict(list)
+    for chunk in _chunks(child_ids):
+        clause, args = _in("person_id", chunk)
+        rows = conn.execute("SELECT id, supersedes, person_id, vaccine, dose, given_on"
+                            " FROM vaccinations WHERE deleted = 0" + clause, args).fetchall()
+        superseded = {r[1] for r in rows if r[1]}
+        for dose_id, _, person_id, vaccine, dose, given_on in rows:
+            if dose_id not in superseded:
+                out[person_id].append(vacc.GivenDose(vaccine, int(dose),
+                                                     date.fromisoformat(given_on)))
+    return out
+
+
+def compute(conn: sqlcipher3.Connection, ids: Sequence[str] | None, basis: date | None
+            ) -> list[tuple]:
+    """Every stored row of *ids* (None: of everyone); vaccinations for *basis*."""
+    rows: list[tuple] = []
+    for chunk in _chunks(ids):
+        people = _active(conn, chunk)
+        for part in (prenatal_rows(conn, people, chunk), postpartum_rows(conn, people, chunk),
+                     case_rows(conn, people, chunk), child_rows(conn, people, chunk, basis)):
+            rows.extend(part)
+    return rows
+
+
+def _basis(conn: sqlcipher3.Connection) -> date | None:
+    text = due_items.read_meta(conn, BASIS_KEY)
+    return date.fromisoformat(text) if text else None
+
+
+def refresh(conn: sqlcipher3.Connection, person_ids: Sequence[str]) -> None:
+    """Recompute the rows of *person_ids* inside the caller's transaction (the write
+    path's hook; also drains marks)."""
+    ids = list(dict.fromkeys(person_ids))
+    due_items.replace(conn, ids, compute(conn, ids, _basis(conn)))
+
+
+def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
+    """Recompute every row for *basis* inside the caller's transaction (demo generator,
+    a day before the last pruning). Returns the number of rows."""
+    due_items.clear(conn)
+    day = basis.isoformat()
+    # Rows that left the list before the basis day are not kept (see _new_day); in
+    # show_from order, the day's list is read from neighbouring pages.
+    rows = [r for r in compute(conn, None, basis) if r[6] >= day]
+    rows.sort(key=lambda r: r[5])
+    due_items.insert(conn, rows)
+    due_items.write_meta(conn, BASIS_KEY, basis.isoformat())
+    due_items.write_meta(conn, PRUNED_KEY, basis.isoformat())
+    return len(rows)
+
+
+def _new_day(conn: sqlcipher3.Connection, today: date) -> None:
+    """Vaccination rows for *today*, rows that left the list before it dropped."""
+    due_items.clear(conn, wc.VACCINATION_KIND)
+    due_items.write_meta(conn, BASIS_KEY, today.isoformat())
+    pruned = due_items.read_meta(conn, PRUNED_KEY)
+    if pruned is None or pruned < today.isoformat():
+        due_items.prune(conn, today)
+        due_items.write_meta(conn, PRUNED_KEY, today.isoformat())
+    marked = set(due_items.dirty(conn))
+    # Marked persons are recomputed whole just after this; everyone else gets the new
+    # day's vaccination row only.
+    rows = [r for r in child_rows(conn, _active(conn, None), None, today, checks=False)
+            if r[0] not in marked]
+    due_items.insert(conn, rows)
+
+
+def ensure_fresh(conn: sqlcipher3.Connection, today: date) -> None:
+    """Make the table right for *today* before a read: drain marks left outside the write
+    path, move to a new basis day, or rebuild for a day before the last pruning. One
+    transaction; nothing is written when the table is already right."""
+    basis = due_items.read_meta(conn, BASIS_KEY)
+    pending = due_items.dirty(conn, 1)
+    day = today.isoformat()
+    if basis == day and not pending:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        pruned = due_items.read_meta(conn, PRUNED_KEY)
+        if pruned is None or day < pruned:  # never built (migration 0008), or the past
+            rebuild(conn, today)
+        else:
+            if due_items.read_meta(conn, BASIS_KEY) != day:
+                _new_day(conn, today)
+            marked = due_items.dirty(conn)
+            if marked:
+                refresh(conn, marked)
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback_if_open(conn)
+        raise
+
+
+_new = object.__new__
+_set = object.__setattr__
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+_first = itemgetter(0)
+
+
+def stored_rows(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
+                hidden_items: set[str], hidden_people: set[str]) -> list:
+    """worklist.WorklistRows of every stored row on the list on *today* in *areas*, in
+    worklist.build's order, without the hidden ones (call ensure_fresh first).
+
+    The order is that of a sort key: village, overdue / today / this week, urgent first,
+    most days overdue first, window start, name, provider (ISO dates and text compare as
+    the dates and names do; U+0001 ends a variable-length part); rows equal in all of these
+    (two women of one name due the same day) then by item and person, where the providers
+    leave them in table order. Tens of thousands of rows:
+    the frozen dataclasses' __init__ (one object.__setattr__ per field) would be most of
+    the list's time, so their __dict__ is set whole (same classes, fields and values).
+    """
+    from desktop.services.worklist import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, WorklistRow
+
+    day = today.isoformat()
+    keyed = []
+    colour_cache: dict[str | None, tuple[str, ...]] = {None: ()}
+    dates: dict[str, date] = {}
+    fromiso = date.fromisoformat
+    for (person_id, kind, ref_id, due_from, due_by, area, colours, urgent, details,
+         name_zh, name_mn, phone, seq) in due_items.visible(conn, today, areas):
+        ref_id = ref_id or person_id
+        key = f"{kind}:{ref_id}"
+        if key in hidden_items or person_id in hidden_people:
+            continue
+        shades = colour_cache.get(colours)
+        if shades is None:
+            shades = colour_cache[colours] = tuple(colours.split(","))
+        first = dates.get(due_from)
+        if first is None:
+            first = dates[due_from] = fromiso(due_from)
+        last = dates.get(due_by)
+        if last is None:
+            last = dates[due_by] = fromiso(due_by)
+        if due_by < day:
+            section, late = OVERDUE, (today - last).days
+            head = ("00" if urgent else "01") + due_by
+        elif due_from <= day:
+            section, late, head = DUE_TODAY, 0, "10" if urgent else "11"
+        else:
+            section, late, head = DUE_THIS_WEEK, 0, "20" if urgent else "21"
+        item = _new(WorkItem)
+        _set(item, "__dict__", {
+            "person_id": person_id, "kind": kind, "due_from": first, "due_by": last,
+            "area_code": area, "colours": shades, "urgent": bool(urgent), "ref_id": ref_id,
+            "details": _EMPTY if details is None else LazyDetails(details)})
+        row = _new(WorklistRow)
+        _set(row, "__dict__", {"item": item, "section": section, "key": key,
+                               "name_zh": name_zh, "name_mn": name_mn, "phone": phone,
+                               "area_code": area, "since": first, "days_overdue": late})
+        keyed.append((f"{area}\x01{head}{due_from}{name_zh or name_mn or ''}\x01{seq}"
+                      f"{key}\x01{person_id}", row))
+    keyed.sort(key=_first)
+    return [row for _, row in keyed]
+
+
+class LazyDetails(Mapping):
+    """A WorkItem's details, parsed from their JSON the first time they are read (the
+    list holds tens of thousands of rows; a form opens one). Read-only, like every
+    consumer treats details."""
+
+    __slots__ = ("_text", "_value")
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+        self._value: dict | None = None if text else {}
+
+    def _load(self) -> dict:
+        if self._value is None:
+            value = json.loads(self._text or "{}")
+            self._value = value if isinstance(value, dict) else {}
+        return self._value
+
+    def __getitem__(self, key: str) -> object:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return repr(self._load())
+
+
+due_items.register_refresher(refresh)
