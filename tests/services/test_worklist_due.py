@@ -176,3 +176,30 @@ def test_stored_rows_carry_day_ranges_not_today(made):  # noqa: ANN001
     for day in (first - timedelta(days=8), first - timedelta(days=7), fourth
                 - timedelta(days=1), fourth):
         assert _plain(s.worklist(today=day)) == _plain(_computed(conn, day)), day
+
+
+def test_a_second_look_is_not_read_again_until_something_is_saved(made):  # noqa: ANN001
+    s = admin_session(made)
+    woman = s.register_woman(woman_fields(), today=TODAY).ids[0]
+    lmp = TODAY - timedelta(days=175)
+    s.register_pregnancy(woman, {"registered_on": (lmp + timedelta(days=60)).isoformat(),
+                                 "lmp": lmp.isoformat()}, today=TODAY)
+    first = s.worklist(today=TODAY)
+    assert s.worklist(today=TODAY) is first
+    assert s.worklist(today=TODAY + timedelta(days=1)) is not first
+    again = s.worklist(today=TODAY)
+    row = next(r for r in again.rows if r.item.person_id == woman)
+    s.mark_work_item(row, "not_reachable", "phone switched off", today=TODAY)
+    after = s.worklist(today=TODAY)
+    assert after is not again and row.key not in {r.key for r in after.rows}
+    # A change committed by another connection to the same file is seen too.
+    other, _ = Store.unlock(made.data_dir, "admin", made.password)
+    try:
+        with other.transaction(made.admin.id) as tx:
+            tx.save("persons", {"phone": "13800009999"}, id=woman)
+    finally:
+        other.close()
+    latest = s.worklist(today=TODAY)
+    assert latest is not after
+    back = s.worklist(today=TODAY + timedelta(days=8)).rows  # the mark has run out
+    assert {r.phone for r in back if r.item.person_id == woman} == {"13800009999"}
