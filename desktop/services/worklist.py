@@ -125,7 +125,7 @@ def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
     stored_path = only is None and near_days == NEAR_DAYS and due_items.has_table(conn)
     if stored_path:
         worklist_due.ensure_fresh(conn, today)
-        called = [p for p in providers() if p not in worklist_due.STORED_PROVIDERS]
+        called = [p for p in providers() if p not in worklist_due.stored_providers()]
         version = (today, areas, conn.total_changes,
                    conn.execute("PRAGMA data_version").fetchone()[0])
         last = _last  # one read: another thread may replace it

@@ -51,15 +51,20 @@ BASIS_KEY = "due_items_day"
 PRUNED_KEY = "due_items_pruned"
 CHUNK = 500
 
-# worklist.build shows these providers' items from the table, not by calling them.
-STORED_PROVIDERS = frozenset({mw.prenatal_items, mw.postpartum_items, mw.case_followup_items,
-                              wc.child_items})
+
+
+def stored_providers() -> frozenset:
+    """The providers whose items worklist.build reads from the table instead of calling
+    them (a function: this module and the providers' modules import each other)."""
+    return frozenset({mw.prenatal_items, mw.postpartum_items, mw.case_followup_items,
+                      wc.child_items})
+
+
 # Provider order of the live registry, kept as the last sort key for equal rows.
 _SEQ = {"prenatal": 0, "postpartum": 1, "case": 2, "child": 3, "vaccination": 4}
 
 _ONE = timedelta(days=1)
 _NEAR = timedelta(days=NEAR_DAYS)
-_AGE_LIMIT = timedelta(days=wc.AGE_LIMIT_DAYS)
 
 
 def _in(column: str, ids: Sequence[str] | None) -> tuple[str, list[str]]:
@@ -236,7 +241,7 @@ def child_rows(conn, people, ids, basis: date | None, checks: bool = True
         if child_id not in people:
             continue
         birth = date.fromisoformat(birth_text)
-        last_day = birth + _AGE_LIMIT
+        last_day = birth + timedelta(days=wc.AGE_LIMIT_DAYS)
         discharge_text = discharge_text or discharges.get((mother_id, birth_text))
         discharge = date.fromisoformat(discharge_text) if discharge_text else None
 

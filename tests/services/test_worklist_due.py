@@ -5,6 +5,7 @@ kind of write (the write path, a pulled sync page, a bulk demo) keeps it in step
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from maternal_helpers import TODAY, VILLAGE, admin_session, woman_fields
@@ -203,3 +204,21 @@ def test_a_second_look_is_not_read_again_until_something_is_saved(made):  # noqa
     assert latest is not after
     back = s.worklist(today=TODAY + timedelta(days=8)).rows  # the mark has run out
     assert {r.phone for r in back if r.item.person_id == woman} == {"13800009999"}
+
+
+@pytest.mark.parametrize("first", ["maternal_worklist", "worklist_child", "worklist",
+                                   "worklist_due"])
+def test_any_worklist_module_imports_first_and_registers_the_refresher(first: str) -> None:
+    """The providers' modules, the registry and the stored items import each other: each
+    must load first in a fresh interpreter, and loading it hooks the write path."""
+    import subprocess
+    import sys
+
+    code = (f"import desktop.services.{first}\n"
+            "from desktop.store.repositories import due_items\n"
+            "from desktop.services import worklist_due\n"
+            "assert due_items._refresher == [worklist_due.refresh]\n"
+            "assert len(worklist_due.stored_providers()) == 4\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(Path(__file__).resolve().parents[2]), timeout=120)
+    assert done.returncode == 0, done.stderr
