@@ -73,6 +73,12 @@ def _in(column: str, ids: Sequence[str] | None) -> tuple[str, list[str]]:
     return f" AND {column} IN ({','.join('?' * len(ids))})", list(ids)
 
 
+def _no(ids: Sequence[str] | None) -> str:
+    """"+" before a column when reading a few persons: SQLite would otherwise pick the
+    status or kind index and scan a whole township instead of the person index."""
+    return "" if ids is None else "+"
+
+
 def _chunks(ids: Sequence[str] | None) -> Iterator[Sequence[str] | None]:
     if ids is None:
         yield None
@@ -142,8 +148,8 @@ def prenatal_rows(conn, people, ids) -> Iterator[tuple]:
             "SELECT g.id, g.person_id, g.area_code, g.edd, g.risk_colours,"
             " (SELECT group_concat(v.visit_date) FROM prenatal_visits v"
             "  WHERE v.pregnancy_id = g.id AND v.deleted = 0)"
-            " FROM pregnancies g WHERE g.status = 'ongoing' AND g.deleted = 0"
-            " AND g.edd IS NOT NULL" + clause, args):
+            f" FROM pregnancies g WHERE {_no(ids)}g.status = 'ongoing' AND g.deleted = 0"
+            f" AND {_no(ids)}g.edd IS NOT NULL" + clause, args):
         edd = date.fromisoformat(edd_text)
         colours = mw._colours(colours_text)
         visits = [date.fromisoformat(d) for d in dates.split(",")] if dates else []
@@ -166,8 +172,8 @@ def postpartum_rows(conn, people, ids) -> Iterator[tuple]:
                 " d.discharge_date, g.ended_on, (SELECT group_concat(p.kind || '=' ||"
                 " p.visit_date) FROM postpartum_visits p WHERE p.pregnancy_id = g.id"
                 " AND p.deleted = 0) FROM pregnancies g JOIN deliveries d ON d.pregnancy_id"
-                " = g.id AND d.deleted = 0 WHERE g.status = 'delivered' AND g.deleted = 0"
-                " AND g.ended_on IS NOT NULL" + clause, args)):
+                f" = g.id AND d.deleted = 0 WHERE {_no(ids)}g.status = 'delivered'"
+                f" AND g.deleted = 0 AND {_no(ids)}g.ended_on IS NOT NULL" + clause, args)):
         visits: dict[str, date] = {}
         for part in (done or "").split(","):
             if "=" in part:
@@ -190,8 +196,8 @@ def case_rows(conn, people, ids) -> Iterator[tuple]:
     for case_id, person_id, area, colour, colours_text, due in conn.execute(
             "SELECT c.id, c.person_id, p.area_code, c.colour, c.colours, c.next_followup"
             " FROM cases c JOIN persons p ON p.id = c.person_id"
-            f" WHERE c.status IN ({marks}) AND c.deleted = 0 AND c.next_followup IS NOT NULL"
-            + clause, [*mw.OPEN_CASE_STATUSES, *args]):
+            f" WHERE {_no(ids)}c.status IN ({marks}) AND c.deleted = 0"
+            f" AND {_no(ids)}c.next_followup IS NOT NULL" + clause, [*mw.OPEN_CASE_STATUSES, *args]):
         colours = mw._colours(colours_text) or ((colour,) if colour else ())
         day = date.fromisoformat(due)
         row = _row(people, person_id, "case_followup", case_id, day, day, day - _NEAR,
@@ -204,8 +210,9 @@ def _children(conn, ids) -> list[tuple]:
     clause, args = _in("id", ids)
     return conn.execute(
         "SELECT id, birth_date, area_code, mother_id, special_mgmt, discharge_date,"
-        " hbig_needed FROM persons WHERE kind = 'child' AND deleted = 0 AND status = 'active'"
-        " AND birth_date IS NOT NULL" + clause, args).fetchall()
+        f" hbig_needed FROM persons WHERE {_no(ids)}kind = 'child' AND deleted = 0"
+        f" AND status = 'active' AND {_no(ids)}birth_date IS NOT NULL" + clause,
+        args).fetchall()
 
 
 def _discharges(conn, children) -> dict[tuple[str, str], str]:
