@@ -38,53 +38,47 @@ def build_parser() -> argparse.ArgumentParser:
                              " then quit (benchmarks and smoke tests)")
     sub = parser.add_subparsers(dest="command")
 
-    demo = sub.add_parser("demo", help="create an encrypted store filled with a demo township")
-    demo.add_argument("--data-dir", dest="sub_data_dir", required=True)
+    def on_store(name: str, what: str, user: bool = True) -> argparse.ArgumentParser:
+        """A command on the store in --data-dir, opened as --user (not for one that makes it)."""
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--data-dir", dest="sub_data_dir", required=True)
+        if user:
+            command.add_argument("--user", dest="sub_user", default=None)
+        return command
+
+    demo = on_store("demo", "create an encrypted store filled with a demo township", user=False)
     demo.add_argument("--persons", type=int, default=2000)
     demo.add_argument("--area", default="150525", help="6-digit county or 9-digit township code")
     demo.add_argument("--seed", type=int, default=20261124)
 
-    stats = sub.add_parser("stats", help="print live rows per table and pending changes as JSON")
-    stats.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    stats.add_argument("--user", dest="sub_user", default=None)
+    on_store("stats", "print live rows per table and pending changes as JSON")
 
-    sync = sub.add_parser("sync", help="sync once with central and print the result as JSON")
-    sync.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    sync.add_argument("--user", dest="sub_user", default=None)
+    sync = on_store("sync", "sync once with central and print the result as JSON")
     sync.add_argument("--endpoint", default=None, help="central's address (default: enrolled)")
 
-    enroll = sub.add_parser("enroll", help="enrol the store with central using a one-time code")
-    enroll.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    enroll.add_argument("--user", dest="sub_user", default=None)
+    enroll = on_store("enroll", "enrol the store with central using a one-time code")
     enroll.add_argument("--endpoint", required=True, help="central's address, https://…")
     enroll.add_argument("--code", required=True, help="the one-time enrollment code")
 
-    back = sub.add_parser("backup", help="make an encrypted backup now (data folder, the"
-                          " chosen extra folder and --to FOLDER); prints what was made as JSON")
-    back.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    back.add_argument("--user", dest="sub_user", default=None)
+    back = on_store("backup", "make an encrypted backup now (data folder, the chosen extra"
+                    " folder and --to FOLDER); prints what was made as JSON")
     back.add_argument("--to", dest="to_folder", default=None,
                       help="also copy the backup into this folder (e.g. a USB drive)")
 
-    report = sub.add_parser("report", help="print every indicator with its numerator and"
-                            " denominator for a period (and an area) as JSON")
-    report.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    report.add_argument("--user", dest="sub_user", default=None)
+    report = on_store("report", "print every indicator with its numerator and denominator"
+                      " for a period (and an area) as JSON")
     report.add_argument("--period", required=True, help="YYYY-MM..YYYY-MM (or one YYYY-MM)")
     report.add_argument("--area", default=None,
                         help="a township (9 digits) or village (12 digits) code")
     report.add_argument("--json", action="store_true", help="JSON output (the only form)")
 
-    restore = sub.add_parser("restore", help="restore a backup or install a move package"
-                             " (an empty data folder); the replaced file is kept aside")
-    restore.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    restore.add_argument("--user", dest="sub_user", default=None)
+    restore = on_store("restore", "restore a backup or install a move package (an empty data"
+                       " folder); the replaced file is kept aside")
     restore.add_argument("--from", dest="from_file", required=True,
                          help="a backup file (eke-….db) or a move package (eke-move-….zip)")
-    printing = sub.add_parser("print", help="print the handbook pages of one person (or of"
-                              " the first N women) to a PDF")
-    printing.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    printing.add_argument("--user", dest="sub_user", default=None)
+
+    printing = on_store("print", "print the handbook pages of one person (or of the first N"
+                        " women) to a PDF")
     printing.add_argument("--out", required=True, help="the PDF file to write")
     printing.add_argument("--size", choices=("A5", "A4"), default="A5",
                           help="page size (the handbook is A5)")
@@ -92,16 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--person", help="the person's id")
     who.add_argument("--sample", type=int, help="the first N women of the store")
 
-    export = sub.add_parser("export-bundle", help="write the changes not yet sent to an"
-                            " encrypted file for central (a USB stick); prints JSON")
-    export.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    export.add_argument("--user", dest="sub_user", default=None)
+    export = on_store("export-bundle", "write the changes not yet sent to an encrypted file"
+                      " for central (a USB stick); prints JSON")
     export.add_argument("--out", required=True,
                         help="a folder (the file is named eke-DEVICE-TIME.ekebundle) or a file")
-    bring = sub.add_parser("import-bundle", help="apply a bundle central wrote for this laptop;"
-                           " prints JSON")
-    bring.add_argument("--data-dir", dest="sub_data_dir", required=True)
-    bring.add_argument("--user", dest="sub_user", default=None)
+    bring = on_store("import-bundle", "apply a bundle central wrote for this laptop; prints JSON")
     bring.add_argument("--from", dest="from_file", required=True, help="the .ekebundle file")
     return parser
 
