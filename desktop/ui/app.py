@@ -151,6 +151,9 @@ class Shell(QObject):
         return login
 
     def _close_session_windows(self) -> None:
+        # First, so no result of the session's work reaches its windows from here on: they
+        # are only scheduled for deletion, and a late callback would read a closed store.
+        tasks.abandon_all()
         main, self.main = self.main, None
         if main is not None:
             main.shut_down()
@@ -158,8 +161,9 @@ class Shell(QObject):
                 dialog.close()  # message boxes and dialogs showing the session's data
             main.hide()
             main.deleteLater()
-        # Workers may still hold the session: stop what can stop, let the rest finish.
-        tasks.cancel_all()
+        # Workers may still hold the session: they were told to stop; let the rest finish.
+        # Should the wait run out, close() still waits for the session lock, which every
+        # use of the session's connection holds.
         tasks.wait_for_attached()
         session, self.session = self.session, None
         if session is not None:

@@ -3,8 +3,10 @@
 `run_task` runs a callable on a worker thread and calls back on the GUI thread. The
 callable receives a TaskContext to report progress and to see whether the user cancelled;
 it must never touch Qt widgets (they belong to the GUI thread). Callbacks are tied to an
-owner QObject: when the owner is gone (a window closed by the lock), late results are
-dropped instead of reaching deleted widgets.
+owner QObject: when the owner is gone, late results are dropped instead of reaching deleted
+widgets. Locking abandons every task first (`abandon_all`): a result that arrives after
+the session was closed is dropped too, though the window it was meant for is only
+scheduled for deletion and would otherwise redraw from a closed store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
@@ -23,6 +26,9 @@ _pool: QThreadPool | None = None
 # Ops that have not returned yet (worker side), for cancel_all and wait_for_attached.
 _active: set[Task] = set()
 _active_lock = threading.Lock()
+# Tasks whose GUI-side callback has not run yet (a returned op's result may still be
+# queued to the GUI thread), for abandon_all. Touched on the GUI thread only.
+_pending: set[Task] = set()
 
 
 def pool() -> QThreadPool:
@@ -45,6 +51,17 @@ def cancel_all() -> None:
         running = list(_active)
     for task in running:
         task.cancel()
+
+
+def abandon_all() -> None:
+    """Cancel every task and drop its result (before closing the session, when locking).
+
+    Ops not started yet do not run; running ones see the cancel flag; results already on
+    their way to the GUI thread call neither callback. Call on the GUI thread.
+    """
+    for task in list(_pending):
+        task.abandon()
+    _pending.clear()
 
 
 def wait_for_attached(timeout_s: float = 30.0) -> bool:
@@ -113,6 +130,8 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         try:
+            if self._task.abandoned:
+                raise Cancelled()  # abandoned while queued: the session may be closed
             result = self._op(self._task.context)
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the callback
             self._returned()
@@ -135,8 +154,15 @@ class Task:
         self.detached = detached
         self.finished = False  # the GUI-side callback ran
         self.returned = threading.Event()  # the op returned (worker side)
+        self.abandoned = False  # its result is dropped (set on the GUI thread)
+        self.bridge: QObject | None = None
 
     def cancel(self) -> None:
+        self.context.cancel()
+
+    def abandon(self) -> None:
+        """Cancel and drop the result: no callback runs for this task any more."""
+        self.abandoned = True
         self.context.cancel()
 
 
@@ -156,10 +182,12 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
     bridge = _Bridge(owner)
     ctx = TaskContext(bridge)
     task = Task(ctx, detached)
+    task.bridge = bridge
     dialog = _progress_dialog(owner, progress_label, task) if progress_label else None
 
     def finish() -> None:
         task.finished = True
+        _pending.discard(task)
         if dialog is not None:
             dialog.reset()
             dialog.deleteLater()
@@ -167,11 +195,12 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
 
     def succeeded(result: Any) -> None:
         finish()
-        on_success(result)
+        if not task.abandoned:
+            on_success(result)
 
     def failed(exc: BaseException) -> None:
         finish()
-        if isinstance(exc, Cancelled):
+        if task.abandoned or isinstance(exc, Cancelled):
             return
         if on_failure is not None:
             on_failure(exc)
@@ -181,6 +210,8 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
             show_error(owner if isinstance(owner, QWidget) else None, exc)
 
     def progressed(done: int, total: int) -> None:
+        if task.abandoned:
+            return
         if dialog is not None:
             dialog.setMaximum(max(total, 0))
             dialog.setValue(min(done, total) if total else 0)
@@ -192,6 +223,9 @@ def run_task(owner: QObject, op: Callable[[TaskContext], T],
     bridge.progress.connect(progressed)
     with _active_lock:
         _active.add(task)
+    # Tasks whose owner was deleted never call back: forget them here.
+    _pending.difference_update([t for t in _pending if not shiboken6.isValid(t.bridge)])
+    _pending.add(task)
     pool().start(_Runner(op, task, bridge))
     return task
 

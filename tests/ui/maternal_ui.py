@@ -36,6 +36,7 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # noqa: ANN001
     win.resize(1366, 768)
     win.show()
     yield win
+    tasks.abandon_all()  # as locking does: no result reaches the window once it closes
     tasks.wait_for_all()
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QDialog):
