@@ -83,14 +83,15 @@ def run_backup(store: Store, reason: str = "manual", now: datetime | None = None
     """Back up into the data folder, then copy to the extra folder when it is there.
 
     The copy is made on a connection of its own (saves go on meanwhile); *lock* guards
-    the session connection for the one small meta write (the told-once flag). Raises
-    BackupStoppedError when *should_stop* turns True; an absent or failing extra folder
-    is reported in the outcome, never raised.
+    the session connection for the small meta reads and writes (the extra folder, the
+    told-once flag). Raises BackupStoppedError when *should_stop* turns True; an absent
+    or failing extra folder is reported in the outcome, never raised.
     """
     now = now or datetime.now(UTC)
     first = store.backup(reason, None, should_stop=should_stop, now=now)
     made = [first]
-    folder = extra_folder(store)
+    with lock or threading.RLock():
+        folder = extra_folder(store)
     if folder is None:
         return BackupOutcome(tuple(made), None)
     missing = False

@@ -29,7 +29,7 @@ from desktop.store.database import ROLES, Store, UserRecord, store_exists
 from desktop.store.errors import PermissionDeniedError
 from desktop.store.keys import KdfParams, KeySlots
 from desktop.store.outbox import pending_count
-from desktop.store.writer import read_meta
+from desktop.store.writer import read_meta, write_meta
 
 MIN_PASSWORD = 6
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{2,32}$")
@@ -105,6 +105,15 @@ def has_store(data_dir: Path) -> bool:
 
 
 class Session:
+    """One user's unlocked store.
+
+    Threads: `self.store.conn` is one connection, used by the GUI thread and by background
+    tasks alike, so every use of it holds `self._lock` (two threads in one connection would
+    meet inside each other's transactions). Long reads and copies that need no such
+    serialising open a connection of their own (status, integrity_problems, backups, sync,
+    reports), and close() waits for the lock before closing the store.
+    """
+
     def __init__(self, store: Store, user: UserRecord) -> None:
         self.store = store
         self.user = user
@@ -185,22 +194,27 @@ class Session:
             )
 
     def auto_lock_minutes(self) -> int:
-        return int(self.store.meta("auto_lock_minutes", "10") or 10)
+        with self._lock:
+            return int(self.store.meta("auto_lock_minutes", "10") or 10)
 
     def set_auto_lock_minutes(self, minutes: int) -> Changes:
         self._require_admin()
-        self.store.set_meta(self.user.id, "auto_lock_minutes", str(max(1, min(240, minutes))))
+        with self._lock:
+            self.store.set_meta(self.user.id, "auto_lock_minutes",
+                                str(max(1, min(240, minutes))))
         return Changes(settings=True)
 
     def areas(self) -> tuple[str, list[str]]:
         import json
 
-        return (self.store.meta("township_code", "") or "",
-                json.loads(self.store.meta("village_codes", "[]") or "[]"))
+        with self._lock:
+            return (self.store.meta("township_code", "") or "",
+                    json.loads(self.store.meta("village_codes", "[]") or "[]"))
 
     # -- users ------------------------------------------------------------------------
     def users(self) -> list[UserRecord]:
-        return self.store.users()
+        with self._lock:
+            return self.store.users()
 
     def add_user(self, username: str, display_name: str, role: str, areas: list[str],
                  password: str, kdf: KdfParams | None = None) -> Changes:
@@ -209,10 +223,10 @@ class Session:
         check_password(password)
         if role not in ROLES:
             raise ValueError(role)
-        if any(u.username == username for u in self.store.users()) or any(
-                s.username == username for s in self.store.slots.users()):
-            raise UsernameTakenError(username)
         with self._lock:
+            if any(u.username == username for u in self.store.users()) or any(
+                    s.username == username for s in self.store.slots.users()):
+                raise UsernameTakenError(username)
             user = self.store.add_user(self.user.id, username, display_name.strip() or username,
                                        role, areas, password, language=self.user.language,
                                        kdf=kdf)
@@ -220,10 +234,10 @@ class Session:
 
     def remove_user(self, user_id: str) -> Changes:
         self._require_admin()
-        admins = [u for u in self.store.users() if u.is_admin]
-        if len(admins) == 1 and admins[0].id == user_id:
-            raise LastAdminError()
         with self._lock:
+            admins = [u for u in self.store.users() if u.is_admin]
+            if len(admins) == 1 and admins[0].id == user_id:
+                raise LastAdminError()
             self.store.remove_user(self.user.id, user_id)
         return Changes(users=True, ids=(user_id,))
 
@@ -282,10 +296,12 @@ class Session:
 
     def all_backups(self) -> list[backups.BackupEntry]:
         """Backups in the data folder and the extra folder (when present), newest first."""
-        return backups.list_all(self.store)
+        with self._lock:
+            return backups.list_all(self.store)
 
     def backup_folder(self) -> str:
-        folder = backups.extra_folder(self.store)
+        with self._lock:
+            folder = backups.extra_folder(self.store)
         return str(folder) if folder else ""
 
     def set_backup_folder(self, folder: str | None) -> Changes:
@@ -339,13 +355,24 @@ class Session:
         return sync_service.overview(self)
 
     def set_auto_sync(self, enabled: bool, minutes: int | None = None) -> Changes:
-        """Switch the background sync on or off, and how often it checks (1–240 minutes)."""
-        with self._lock:
-            self.store.set_meta(self.user.id, "auto_sync", "1" if enabled else "0")
-            if minutes is not None:
-                self.store.set_meta(self.user.id, "auto_sync_minutes",
-                                    str(max(1, min(240, int(minutes)))))
+        """Switch the background sync on or off, and how often it checks (1–240 minutes);
+        one transaction, so no reader sees the switch without its interval."""
+        values = {"auto_sync": "1" if enabled else "0"}
+        if minutes is not None:
+            values["auto_sync_minutes"] = str(max(1, min(240, int(minutes))))
+        with self._lock, self.store.transaction(self.user.id) as tx:
+            for key, value in values.items():
+                write_meta(tx.conn, key, value)
+                tx.note("setting", detail=key)
         return Changes(settings=True)
+
+    def auto_sync_minutes(self) -> int:
+        """How often the background sync checks (minutes; 5 unless set)."""
+        with self._lock:
+            try:
+                return int(self.store.meta("auto_sync_minutes", "5") or 5)
+            except ValueError:
+                return 5
 
     def conflicts(self) -> list:
         from desktop.services import conflicts
@@ -631,7 +658,8 @@ class Session:
         """Everything one person's printed handbook shows, as plain dicts (audited read)."""
         from desktop.services import printing_service
 
-        return printing_service.handbook_data(self, person_id, today or date.today())
+        with self._lock:
+            return printing_service.handbook_data(self, person_id, today or date.today())
 
     def pages_changed_since_print(self, person_id: str, pages: list[tuple[str, str]]
                                   ) -> list[str]:

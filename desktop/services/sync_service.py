@@ -400,7 +400,8 @@ def enroll(session: Any, endpoint: str, code: str, *, client: CentralClient | No
     normal = check_code(code)
     store = session.store
     client = client or make_client(endpoint, None)
-    name = store.meta("clinic_name", "") or "Eke"
+    with session._lock:  # noqa: SLF001 - the session's connection is shared with the GUI
+        name = store.meta("clinic_name", "") or "Eke"
     try:
         answer = client.enroll(normal, name[:100], store.device_id or None)
     except sync_errors.SyncUnauthorizedError as exc:

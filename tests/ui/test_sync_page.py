@@ -36,6 +36,7 @@ def window(qtbot, tmp_path: Path) -> Iterator[tuple[MainWindow, Session, str, st
     qtbot.addWidget(win)
     win.show()
     yield win, session, area, village
+    tasks.abandon_all()  # as locking does: no result reaches the window once it closes
     tasks.wait_for_all()
     win.shut_down()
     win.close()
@@ -126,10 +127,14 @@ def test_offline_sync_fails_visibly_and_background_switch_is_stored(qtbot, windo
     qtbot.waitUntil(lambda: page.overview.enrolled)
     check = child(page, QCheckBox, "auto_sync_check")
     assert check.isChecked()
-    with qtbot.waitSignal(page.overview_loaded, timeout=20000):
+    # The switch is saved by a background task; the test writes on the session's connection
+    # below, so it waits for that save to end (not only for the value to be visible).
+    with qtbot.waitSignal(page.changed, timeout=20000):
         check.setChecked(False)
+    assert session.store.meta("auto_sync") == "0"
+    with qtbot.waitSignal(page.overview_loaded, timeout=20000):
         page.refresh()
-    qtbot.waitUntil(lambda: session.store.meta("auto_sync") == "0")
+    assert not page.overview.auto_sync and not check.isChecked()
     # The background check does nothing while switched off, even with changes pending.
     with session.store.transaction(session.user.id) as tx:
         tx.save("persons", {"kind": "woman", "name_zh": "张梅", "area_code": village})

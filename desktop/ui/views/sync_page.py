@@ -525,8 +525,8 @@ class AutoSyncer(QObject):
         minutes = self._minutes
         if minutes is None:
             try:
-                minutes = int(self.session.store.meta("auto_sync_minutes", "5") or 5)
-            except (ValueError, AppError):
+                minutes = self.session.auto_sync_minutes()
+            except AppError:
                 minutes = 5
         self.timer.start(max(1, minutes) * 60_000)
 
