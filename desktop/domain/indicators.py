@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from desktop.domain import vaccines
@@ -195,7 +196,11 @@ class ChildCheck(NamedTuple):
 @dataclass(frozen=True)
 class ChildRecord:
     """A child of the area: birth date, checks (dates ascending), vaccinations as
-    (vaccine, dose, given_on), and the dates of death, moving in and moving away."""
+    (vaccine, dose, given_on), and the dates of death, moving in and moving away.
+
+    *first_doses*: {(vaccine, dose): the first date given}, when the reader has worked it
+    out already (the report does, straight from its query); the rules read only ``doses``,
+    so *vaccinations* may then be left empty."""
 
     person_id: str
     area_code: str | None
@@ -206,16 +211,20 @@ class ChildRecord:
     died_on: date | None = None
     moved_in: date | None = None
     moved_out: date | None = None
+    first_doses: Mapping[tuple[str, int], date] | None = field(default=None, compare=False,
+                                                                repr=False)
 
     @property
     def id(self) -> str:
         return self.person_id
 
     @property
-    def doses(self) -> dict[tuple[str, int], date]:
-        """{(vaccine, dose): the first date it was given}. Worked out once per record (a
-        plain instance cache: functools.cached_property takes a lock on every read, which
-        cost a township report a fifth of a second)."""
+    def doses(self) -> Mapping[tuple[str, int], date]:
+        """{(vaccine, dose): the first date it was given}: *first_doses*, else worked out
+        once per record (a plain instance cache: functools.cached_property takes a lock on
+        every read, which cost a township report a fifth of a second)."""
+        if self.first_doses is not None:
+            return self.first_doses
         out: dict[tuple[str, int], date] | None = self.__dict__.get("_doses")
         if out is None:
             out = {}
@@ -356,7 +365,7 @@ def _age_months_on(birth: date, day: date, months: int) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _look_back(p: Period) -> date:
+def look_back(p: Period) -> date:
     return add_months(p.end + timedelta(days=1), -LOOK_BACK_MONTHS)
 
 
@@ -388,7 +397,7 @@ _UNDER_3_MONTHS_OF = {kind: (0 if kind == NEWBORN else int(kind[:-1])) for kind 
 
 
 @lru_cache(maxsize=1 << 14)  # children born on the same day need the same contacts
-def _required_contacts(birth: date, first: date, last: date) -> int:
+def required_contacts(birth: date, first: date, last: date) -> int:
     """How many UNDER_3_CONTACTS have their window's last day in *first*..*last*."""
     required = 0
     # Windows' last days move with the birth date; only contacts near the range are
@@ -405,17 +414,17 @@ def _required_contacts(birth: date, first: date, last: date) -> int:
 def _under_3_managed(c: ChildRecord, p: Period) -> tuple[bool, bool]:
     if not (c.present_on(p.end) and _age_months_on(c.birth_date, p.end, UNDER_3_MONTHS)):
         return False, False
-    first = max(_look_back(p), c.birth_date)
+    first = max(look_back(p), c.birth_date)
     # Contacts whose window closed inside the look-back year are required; any contact
     # (regular, special, 28-day) counts towards the number: 4:2:2 is a frequency.
-    required = _required_contacts(c.birth_date, first, p.end)
+    required = required_contacts(c.birth_date, first, p.end)
     return True, _count_contacts(c, first, p.end) >= required
 
 
 def _under_7_managed(c: ChildRecord, p: Period) -> tuple[bool, bool]:
     if not (c.present_on(p.end) and _age_months_on(c.birth_date, p.end, UNDER_7_MONTHS)):
         return False, False
-    return True, _any_contact(c, max(_look_back(p), c.birth_date), p.end)
+    return True, _any_contact(c, max(look_back(p), c.birth_date), p.end)
 
 
 def _newborn_visit(c: ChildRecord, p: Period) -> tuple[bool, bool]:
@@ -706,40 +715,53 @@ def evaluate(indicator: Indicator, records: Iterable[Any], period: Period
              ) -> tuple[Figure, dict[str, Figure]]:
     """(figure for all *records*, {village code: figure}). *records* are Episodes for
     maternal indicators, ChildRecords (best as a ``Children``) otherwise, already limited
-    to the area."""
+    to the area. desktop.domain.indicator_batch gives the same for every row at once."""
     maternal = indicator.group == MATERNAL
     rule = indicator.rule
-    # Judge first, count after: the counting is done per village on plain lists.
-    hits: dict[str, tuple[list[Any], list[Any]]] = {}
-    all_den: list[Any] = []
-    all_num: list[Any] = []
+    # Judge first, count after.
+    den: list[Any] = []
+    num: list[Any] = []
     for r in candidates(indicator, records, period):
         if maternal and not maternal_in_period(r, period):
             continue
         in_den, in_num = rule(r, period)
         if not in_den:
             continue
-        lists = hits.get(r.area_code or "")
-        if lists is None:
-            lists = hits[r.area_code or ""] = ([], [])
-        lists[0].append(r)
-        all_den.append(r)
+        den.append(r)
         if in_num:
-            lists[1].append(r)
-            all_num.append(r)
+            num.append(r)
+    return tally(indicator, den, num)
+
+
+_PERSON_ID = attrgetter("person_id")
+
+
+def tally(indicator: Indicator, den: list[Any], num: list[Any]
+          ) -> tuple[Figure, dict[str, Figure]]:
+    """The figures of *indicator* from the records judged to be in its denominator and in
+    its numerator (a part of them), each list in the order the records were judged: the
+    area's id lists keep that order, not village order."""
+    groups: dict[str, tuple[list[Any], list[Any]]] = {}
+    for r in den:
+        lists = groups.get(r.area_code or "")
+        if lists is None:
+            groups[r.area_code or ""] = ([r], [])
+        else:
+            lists[0].append(r)
+    for r in num:
+        groups[r.area_code or ""][1].append(r)
     den_births = indicator.counts == LIVE_BIRTH
     num_births = indicator.numerator_counts == LIVE_BIRTH
-    # The area's lists keep the order the records were judged in, not village order.
     total = Figure(indicator.code, per=indicator.per,
-                   numerator_ids=[r.id for r in all_num],
-                   denominator_ids=[r.id for r in all_den])
+                   numerator_ids=list(map(_PERSON_ID, num)),
+                   denominator_ids=list(map(_PERSON_ID, den)))
     villages: dict[str, Figure] = {}
-    for key in sorted(hits):
-        den, num = hits[key]
+    for key in sorted(groups):
+        v_den, v_num = groups[key]
         v = villages[key] = Figure(
-            indicator.code, sum(r.live_births for r in num) if num_births else len(num),
-            sum(r.live_births for r in den) if den_births else len(den),
-            [r.id for r in num], [r.id for r in den], indicator.per)
+            indicator.code, sum(r.live_births for r in v_num) if num_births else len(v_num),
+            sum(r.live_births for r in v_den) if den_births else len(v_den),
+            list(map(_PERSON_ID, v_num)), list(map(_PERSON_ID, v_den)), indicator.per)
         total.numerator += v.numerator
         total.denominator += v.denominator
     return total, villages

@@ -1,0 +1,97 @@
+"""Every indicator at once (indicator_batch.evaluate_all) must give exactly what the rows
+give one by one (indicators.evaluate): numerators, denominators, the ids behind them in
+their order, and each village's figures, on random records with the awkward cases of
+test_indicator_speedups (checks out of order, two on one day, the birth record, missing
+values, children turning 5 or 6 months or 3, 5 or 7 years around the period, deaths and
+moves, women who moved away before delivering)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from test_indicator_speedups import random_child, random_episode
+
+from desktop.domain import indicator_batch as batch
+from desktop.domain import indicators as ind
+from desktop.domain import vaccines
+from desktop.domain.child_schedule import add_months
+
+PERIODS = [ind.Period.year(2025), ind.Period.month(2025, 2), ind.Period.quarter(2024, 4),
+           ind.Period.statistical_year(2025), ind.Period(date(2025, 2, 28), date(2025, 3, 31)),
+           ind.Period.parse("2023-07..2025-06")]
+
+
+SCHEDULE = sorted({(d.vaccine, d.dose, d.months) for v in vaccines.VERSIONS for d in v.doses})
+
+
+def _on_schedule(rng: random.Random, c: ind.ChildRecord) -> ind.ChildRecord:
+    """The random child with doses around their ages (some early, some twice, some as the
+    other product) and, often, a newborn visit around the 28th day."""
+    doses = list(c.vaccinations)
+    for vaccine, dose, months in SCHEDULE:
+        if rng.random() < 0.6:
+            due = add_months(c.birth_date, months)
+            for _ in range(rng.choice((1, 1, 1, 2))):
+                doses.append((vaccine, dose, due + timedelta(days=rng.randint(-45, 60))))
+    if rng.random() < 0.2:
+        doses.append(("JE-I", 1, add_months(c.birth_date, 8)))
+    checks = list(c.checks)
+    if rng.random() < 0.5:
+        on = c.birth_date + timedelta(days=rng.randint(0, 35))
+        checks.append(ind.ChildCheck(on, "newborn", (on - c.birth_date).days))
+    return replace(c, checks=tuple(checks), vaccinations=tuple(doses))
+
+
+def _records(seed: int) -> tuple[list[ind.Episode], ind.Children]:
+    rng = random.Random(seed)
+    around = date(2025, 6, 15)
+    kids = [_on_schedule(rng, random_child(rng, n, around)) for n in range(900)]
+    # Some records carry their first doses worked out (as the report builds them).
+    kids = [replace(c, vaccinations=(), first_doses=dict(c.doses)) if n % 3 == 0 else c
+            for n, c in enumerate(kids)]
+    return [random_episode(rng, n, around) for n in range(400)], ind.Children(kids)
+
+
+def _one_by_one(table, episodes, kids, period):
+    return [ind.evaluate(i, episodes if i.group == ind.MATERNAL else kids, period)
+            for i in table]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_row_at_once_gives_the_rows_one_by_one(seed: int) -> None:
+    episodes, kids = _records(seed)
+    for period in PERIODS:
+        table = ind.indicators(period.end)
+        got = batch.evaluate_all(table, episodes, kids, period)
+        want = _one_by_one(table, episodes, kids, period)
+        for indicator, g, w in zip(table, got, want, strict=True):
+            assert g == w, (indicator.code, period)
+
+
+def test_every_row_has_its_fast_judgement_and_both_sides_are_reached() -> None:
+    """Each row of the table is restated here (none falls back unnoticed), and the random
+    records put someone in and out of each numerator (else the comparison proves little)."""
+    table = ind.indicators(ind.Period.year(2025).end)
+    fast = {i.code for i in table if i.group == ind.MATERNAL and (
+        batch._maternal_judge(i) is not None or i.code == "high_risk_managed")}
+    fast |= {i.code for i in table if i.code in batch.CHILD_CODES or batch._is_dose_row(i)}
+    assert fast == {i.code for i in table}
+    episodes, kids = _records(1)
+    for indicator, (figure, _v) in zip(table, batch.evaluate_all(
+            table, episodes, kids, ind.Period.year(2025)), strict=True):
+        assert 0 < figure.numerator < figure.denominator, indicator.code
+
+
+def test_a_row_written_otherwise_is_evaluated_by_its_rule() -> None:
+    episodes, kids = _records(2)
+    odd = ind.Indicator("odd", ind.CHILD, "t", "n", "d",
+                        lambda c, _p: (c.sex == "M", c.birth_date.day == 1))
+    twin = ind.Indicator("twin_mothers", ind.MATERNAL, "t", "n", "d",
+                         lambda e, _p: (True, e.live_births > 1), ind.LIVE_BIRTH)
+    period = ind.Period.year(2025)
+    got = batch.evaluate_all([odd, twin], episodes, kids, period)
+    assert got == _one_by_one([odd, twin], episodes, kids, period)
+    assert got[0][0].numerator and got[1][0].numerator
