@@ -10,14 +10,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-from sync_world import (  # noqa: E402
+from sync_world import (
     PASSWORD,
     Central,
     central_rows,
@@ -26,43 +23,19 @@ from sync_world import (  # noqa: E402
     rows_of,
     sync,
     township,
+    woman,
 )
 
-import desktop  # noqa: E402
-from desktop.i18n import LANGUAGES, current_language, translate  # noqa: E402
-from desktop.i18n.messages import ERROR_TEXTS, error_text  # noqa: E402
-from desktop.services import bundles, sync_service  # noqa: E402
-from desktop.services.session import Session  # noqa: E402
-from desktop.store.repositories import sync_state  # noqa: E402
-from desktop.sync import errors as sync_errors  # noqa: E402
-from desktop.sync.errors import BundleError  # noqa: E402
+import desktop
+from desktop.i18n import LANGUAGES, current_language, translate
+from desktop.i18n.messages import ERROR_TEXTS, error_text
+from desktop.services import bundles, sync_service
+from desktop.services.session import Session
+from desktop.store.repositories import sync_state
+from desktop.sync import errors as sync_errors
+from desktop.sync.errors import BundleError
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
-    server = Central(tmp_path_factory.mktemp("central") / "central.sqlite3")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def pair(tmp_path: Path, central: Central):  # noqa: ANN201
-    area, village = township()
-    a = laptop(tmp_path, "a", area, [village])
-    b = laptop(tmp_path, "b", area, [village])
-    enrol(a, central, area)
-    enrol(b, central, area)
-    yield a, b, village
-    a.close()
-    b.close()
-
-
-def woman(session: Session, village: str, **fields: Any) -> str:
-    with session.store.transaction(session.user.id) as tx:
-        return tx.save("persons", {"kind": "woman", "name_zh": "王丽", "area_code": village,
-                                   **fields})["id"]
 
 
 def visit(session: Session, pid: str, day: str) -> None:

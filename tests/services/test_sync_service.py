@@ -3,48 +3,19 @@ resolution, urgent first, clocks years wrong, per-record errors, enrollment erro
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sync_world
+from sync_world import Central, central_rows, laptop, rows_of, sync, township, woman
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-import sync_world  # noqa: E402
-from sync_world import Central, central_rows, enrol, laptop, rows_of, sync, township  # noqa: E402
-
-from desktop.errors import AppError  # noqa: E402
-from desktop.services import sync_service  # noqa: E402
-from desktop.store.errors import PermissionDeniedError  # noqa: E402
-from desktop.store.repositories import sync_state  # noqa: E402
+from desktop.errors import AppError
+from desktop.services import sync_service
+from desktop.store.errors import PermissionDeniedError
+from desktop.store.repositories import sync_state
 
 YEAR_MS = 365 * 24 * 3600 * 1000
 DAY_MS = 24 * 3600 * 1000
-
-
-@pytest.fixture(scope="module")
-def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
-    server = Central(tmp_path_factory.mktemp("central") / "central.sqlite3")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def pair(tmp_path: Path, central: Central):  # noqa: ANN201
-    area, village = township()
-    a = laptop(tmp_path, "a", area, [village])
-    b = laptop(tmp_path, "b", area, [village])
-    enrol(a, central, area)
-    enrol(b, central, area)
-    yield a, b, village
-    a.close()
-    b.close()
-
-
-def woman(session, village: str, **fields) -> str:  # noqa: ANN001
-    with session.store.transaction(session.user.id) as tx:
-        return tx.save("persons", {"kind": "woman", "name_zh": "王丽", "area_code": village,
-                                   **fields})["id"]
 
 
 def edit(session, table: str, row_id: str, **fields) -> None:  # noqa: ANN001

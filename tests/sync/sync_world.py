@@ -3,6 +3,9 @@ tests/services and tests/ui import it too: `import sync_world` after adding test
 
 A laptop is a real encrypted store in a tmp folder (floor Argon2id) opened as a Session by
 its administrator, enrolled with the real central server of tests/central/central_harness.py.
+
+The fixtures `central` (one SQLite server per test module) and `pair` (two laptops of one
+township enrolled with it) reach tests/sync and tests/services through their conftest.py.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 HERE = Path(__file__).resolve().parent
 for extra in (HERE, HERE.parent / "central"):
@@ -28,7 +34,28 @@ from desktop.store.schema import EVENT, TABLES  # noqa: E402
 from desktop.sync.client import CentralClient  # noqa: E402
 
 PASSWORD = "laptop-pass-1"
-__all__ = ["Central", "free_port", "township", "laptop", "enrol", "quick_client", "rows_of", "central_rows"]
+__all__ = ["Central", "free_port", "township", "laptop", "enrol", "quick_client", "rows_of",
+           "central_rows", "central", "pair", "woman"]
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    server = Central(tmp_path_factory.mktemp("central") / "central.sqlite3")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pair(tmp_path: Path, central: Central) -> Iterator[tuple[Session, Session, str]]:
+    """Laptops a and b of one township, both enrolled with *central*, and their village."""
+    area, village = township()
+    a = laptop(tmp_path, "a", area, [village])
+    b = laptop(tmp_path, "b", area, [village])
+    enrol(a, central, area)
+    enrol(b, central, area)
+    yield a, b, village
+    a.close()
+    b.close()
 
 
 def laptop(tmp_path: Path, name: str, township_code: str, villages: list[str]) -> Session:
@@ -63,6 +90,13 @@ def enrol(session: Session, central: Central, area: str) -> dict[str, Any]:
 
 def sync(session: Session, **kw: Any) -> sync_service.SyncResult:
     return sync_service.sync_once(session, client=quick_client(session), **kw)
+
+
+def woman(session: Session, village: str, **fields: Any) -> str:
+    """Register a woman in *village* on the laptop; her id."""
+    with session.store.transaction(session.user.id) as tx:
+        return tx.save("persons", {"kind": "woman", "name_zh": "王丽", "area_code": village,
+                                   **fields})["id"]
 
 
 def rows_of(session: Session) -> dict[tuple[str, str], tuple[dict[str, Any], bool]]:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -39,13 +38,6 @@ from desktop.store.repositories import sync_state
 from desktop.sync.protocol import Batch, Change
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
-    server = Central(tmp_path_factory.mktemp("central") / "central.sqlite3")
-    yield server
-    server.stop()
 
 
 def add_women(session, village: str, n: int) -> list[str]:  # noqa: ANN001
