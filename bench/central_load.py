@@ -9,7 +9,6 @@ changes per second over the whole run and the 95th percentile of one batch's rou
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,26 +19,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from central_server import http_session, serving  # noqa: E402
 
 from desktop.sync.protocol import dumps, gzip_bytes  # noqa: E402
 
 TOWNSHIP = "150525100000"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _session() -> requests.Session:
-    http = requests.Session()
-    http.trust_env = False  # 127.0.0.1 only, never through a proxy
-    return http
 
 
 def _changes(device: str, n: int, wall_ms: int) -> list[dict[str, Any]]:
@@ -56,30 +43,14 @@ def _changes(device: str, n: int, wall_ms: int) -> list[dict[str, Any]]:
 def run(database_url: str, laptops: int, batches: int, changes: int) -> dict[str, float]:
     """Push *laptops* × *batches* batches of *changes*; changes/s and p95 batch ms."""
     folder = Path(tempfile.mkdtemp(prefix="eke-bench-central-"))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    args = ["--database-url", database_url, "--key-file", str(folder / "central.key")]
-    proc = subprocess.Popen([sys.executable, "-m", "central", "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--push-rate", "100000", "--push-burst",
-                             "100000", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        http = _session()
-        for _ in range(300):
-            try:
-                if http.get(url + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("central did not start")
+    with serving(database_url, "--push-rate", "100000", "--push-burst", "100000",
+                 key_file=folder / "central.key") as central:
+        url = central.url
         tokens = []
         for i in range(laptops):
-            code = subprocess.run([sys.executable, "-m", "central", "issue-code", "--areas",
-                                   TOWNSHIP, *args], cwd=ROOT, capture_output=True, text=True,
-                                  check=True).stdout.strip()
-            answer = http.post(url + "/v1/enroll", timeout=30, json={
-                "enrollment_code": code, "device_name": f"bench {i}"}).json()
+            answer = central.http.post(url + "/v1/enroll", timeout=30, json={
+                "enrollment_code": central.issue_code(TOWNSHIP),
+                "device_name": f"bench {i}"}).json()
             tokens.append((answer["device_id"], answer["device_token"]))
         # Bodies are made before the clock starts: we time central, not the generator.
         wall = int(time.time() * 1000)
@@ -93,7 +64,7 @@ def run(database_url: str, laptops: int, batches: int, changes: int) -> dict[str
         start_gate = threading.Barrier(laptops + 1)
 
         def laptop(index: int) -> None:
-            session = _session()
+            session = http_session()
             headers = {"Authorization": f"Bearer {tokens[index][1]}", "X-Eke-Protocol": "1",
                        "Content-Encoding": "gzip", "Content-Type": "application/json"}
             start_gate.wait()
@@ -119,12 +90,6 @@ def run(database_url: str, laptops: int, batches: int, changes: int) -> dict[str
         return {"changes_per_s": round(laptops * batches * changes / elapsed, 1),
                 "batch_p95_ms": round(p95 * 1000, 1),
                 "batch_median_ms": round(statistics.median(latencies) * 1000, 1)}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def start_postgres() -> tuple[str | None, str | None, str]:

@@ -12,8 +12,6 @@ transaction, then an empty pull); laptop B's `sync_once` then pulls and applies 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,14 +26,8 @@ TARGETS = {"sync_push_10k_s": 10, "sync_pull_10k_s": 10}
 AREA, VILLAGE = "150525100000", "150525100201"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def figures(n: int = 10_000) -> dict[str, Any]:
-    import requests
+    from central_server import serving
 
     from desktop.services import sync_service
     from desktop.services.session import Session
@@ -43,53 +35,34 @@ def figures(n: int = 10_000) -> dict[str, Any]:
     from desktop.store.keys import KdfParams
 
     tmp = Path(tempfile.mkdtemp(prefix="eke-sync-bench-"))
-    db, port = tmp / "central.sqlite3", _port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "central", "serve", "--host", "127.0.0.1",
-                             "--port", str(port), "--database-url", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sessions = []
-    try:
-        http = requests.Session()
-        http.trust_env = False
-        for _ in range(300):
-            try:
-                if http.get(url + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-
-        def code() -> str:
-            return subprocess.run([sys.executable, "-m", "central", "issue-code", "--areas",
-                                   AREA, "--database-url", str(db)], cwd=ROOT, check=True,
-                                  capture_output=True, text=True).stdout.strip()
-
-        for name in ("a", "b"):
-            store, admin, _ = Store.create(
-                tmp / name, clinic_name=name, township_code=AREA[:9], village_codes=[VILLAGE],
-                admin_username="admin", admin_display_name="admin",
-                admin_password="bench-pass", kdf=KdfParams.floor())
-            session = Session(store, admin)
-            sync_service.enroll(session, url, code())
-            sessions.append(session)
-        a, b = sessions
-        with a.store.transaction(a.user.id) as tx:
-            tx.save_many("persons", [{"kind": "woman", "name_zh": f"妇女{i}", "phone":
-                                      f"139{i:08d}", "area_code": VILLAGE} for i in range(n)])
-        start = time.perf_counter()
-        pushed = sync_service.sync_once(a)
-        push_s = time.perf_counter() - start
-        start = time.perf_counter()
-        pulled = sync_service.sync_once(b)
-        pull_s = time.perf_counter() - start
-        assert pushed.pushed == n and pulled.pulled == n, (pushed, pulled)
-        key = f"{n // 1000}k"
-        return {f"sync_push_{key}_s": round(push_s, 2), f"sync_pull_{key}_s": round(pull_s, 2)}
-    finally:
-        for session in sessions:
-            session.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+    with serving(str(tmp / "central.sqlite3")) as central:
+        try:
+            for name in ("a", "b"):
+                store, admin, _ = Store.create(
+                    tmp / name, clinic_name=name, township_code=AREA[:9],
+                    village_codes=[VILLAGE], admin_username="admin", admin_display_name="admin",
+                    admin_password="bench-pass", kdf=KdfParams.floor())
+                session = Session(store, admin)
+                sessions.append(session)
+                sync_service.enroll(session, central.url, central.issue_code(AREA))
+            a, b = sessions
+            with a.store.transaction(a.user.id) as tx:
+                tx.save_many("persons", [{"kind": "woman", "name_zh": f"妇女{i}", "phone":
+                                          f"139{i:08d}", "area_code": VILLAGE}
+                                         for i in range(n)])
+            start = time.perf_counter()
+            pushed = sync_service.sync_once(a)
+            push_s = time.perf_counter() - start
+            start = time.perf_counter()
+            pulled = sync_service.sync_once(b)
+            pull_s = time.perf_counter() - start
+        finally:
+            for session in sessions:
+                session.close()
+    assert pushed.pushed == n and pulled.pulled == n, (pushed, pulled)
+    key = f"{n // 1000}k"
+    return {f"sync_push_{key}_s": round(push_s, 2), f"sync_pull_{key}_s": round(pull_s, 2)}
 
 
 if __name__ == "__main__":
