@@ -211,18 +211,32 @@ def register_pregnancy(store: Store, user: UserRecord, person_id: str,
 
 def update_pregnancy(store: Store, user: UserRecord, pregnancy_id: str,
                      fields: Mapping[str, Any], *, today: date) -> SavedChanges:
-    """Change pregnancy facts (dates, history, screening ticks, height…) and re-grade."""
+    """Change pregnancy facts (dates, history, screening ticks, height…) and re-grade.
+
+    A field given blank (None or "") is cleared. A corrected LMP or ultrasound moves the
+    EDD (and the registration GA); an LMP after the first prenatal visit is refused. Visits
+    are events and keep the GA recorded with them; the record view shows each visit's GA
+    from the EDD in use.
+    """
+    unknown = set(fields) - set(PREGNANCY_FIELDS) - {"history", "screening"}
+    if unknown:
+        raise StateError(f"unknown fields: {sorted(unknown)}")
     pregnancy, woman = pregnancy_for(store.conn, user, pregnancy_id)
     merged: dict[str, Any] = {k: pregnancy.get(k) for k in PREGNANCY_FIELDS}
     merged.update({k: v for k, v in fields.items() if k in PREGNANCY_FIELDS})
     birth = date.fromisoformat(woman["birth_date"]) if woman.get("birth_date") else None
     checked = check_pregnancy(merged, today, birth_date=birth)
     extras = _pregnancy_extras(fields, checked)
+    visits = maternal.prenatal_visits(store.conn, pregnancy_id)
+    first_visit = min((v["visit_date"] for v in visits if v.get("visit_date")), default=None)
+    lmp = checked.values.get("lmp")
+    if lmp and first_visit and lmp > first_visit and not checked.has_error("lmp"):
+        checked.error("lmp", "lmp_after_visit")
     refuse_errors(checked.issues)
-    change = {k: v for k, v in checked.values.items()
-              if k in fields or k in ("edd", "edd_method", "registered_ga_days")}
-    if "registered_ga_days" in change:
-        change["early_registration"] = is_early_registration(change["registered_ga_days"])
+    change = {k: checked.values.get(k) for k in fields if k in PREGNANCY_FIELDS}
+    change.update({k: checked.values.get(k)
+                   for k in ("edd", "edd_method", "registered_ga_days")})
+    change["early_registration"] = is_early_registration(change["registered_ga_days"])
     if "screening" in extras:
         extras["screening"] = {**(pregnancy.get("screening") or {}), **extras["screening"]}
     change.update(extras)
