@@ -1,7 +1,8 @@
-"""A woman's record: header (name, ID, age, village, phone, colour badges, case status) and
-tabs for the pregnancy, prenatal visits, risk history, case management, delivery and
-postpartum, and her children. Every open is the service's audited read; every form saved
-from here re-reads the record."""
+"""A woman's record: header (name, ID, age, village, phone, colour badges, case status, and
+"Edit details") and tabs for the pregnancy, prenatal visits, risk history, case management,
+delivery and postpartum, and her children. Every open is the service's audited read; every
+form saved from here re-reads the record, so a correction that changes the risk grade shows
+the new badge at once."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.schedule import ga_days_on
 from desktop.errors import AppError
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.i18n.risk_texts import colour_text, factors_text
 from desktop.i18n.worklist_texts import (
     CASE_OUTCOME_TEXTS,
@@ -58,6 +60,12 @@ from desktop.ui.models.display import (
 )
 from desktop.ui.widgets.base import Retranslatable
 from desktop.ui.widgets.risk_badge import COLOURS_ROLE, RiskBadge, RiskBadgeDelegate
+
+# What made the grade change (risk_assessments.trigger, set by the services).
+TRIGGER_TEXTS = {"registration": N_("Pregnancy registered"),
+                 "visit": N_("Prenatal visit"),
+                 "woman_changed": N_("Her details corrected"),
+                 "facts_changed": N_("Pregnancy facts corrected")}
 
 
 def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -114,19 +122,23 @@ class RecordView(Retranslatable, QWidget):
         self.facts_label = QLabel(objectName="record_facts")
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.case_label = QLabel(objectName="record_case_status")
+        self.edit_button = QPushButton(objectName="edit_woman_button")
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.clicked.connect(lambda: self.open_form("edit_woman"))
         header = QVBoxLayout()
         top = QHBoxLayout()
         top.addWidget(self.name_label)
         top.addWidget(self.badge)
         top.addStretch(1)
         top.addWidget(self.case_label)
+        top.addWidget(self.edit_button)
         header.addLayout(top)
         header.addWidget(self.facts_label)
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        for key in ("register_pregnancy", "prenatal_visit", "delivery", "postpartum",
-                    "maternal_death"):
+        for key in ("register_pregnancy", "edit_pregnancy", "prenatal_visit", "delivery",
+                    "postpartum", "maternal_death"):
             button = QPushButton(objectName=f"{key}_button")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _c=False, k=key: self.open_form(k))
@@ -228,12 +240,14 @@ class RecordView(Retranslatable, QWidget):
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, title)
         labels = {"register_pregnancy": _("Register a pregnancy"),
+                  "edit_pregnancy": _("Edit pregnancy"),
                   "prenatal_visit": _("Prenatal visit"), "delivery": _("Delivery"),
                   "postpartum": _("Postpartum visit"),
                   "maternal_death": _("Maternal death report")}
         for key, button in self.buttons.items():
             button.setText(labels[key])
         self.print_button.setText(_("Print handbook"))
+        self.edit_button.setText(_("Edit details"))
         self.status_labels[0].setText(_("New status"))
         self.status_labels[1].setText(_("Outcome (when closing)"))
         self.status_labels[2].setText(_("Referred to"))
@@ -268,6 +282,7 @@ class RecordView(Retranslatable, QWidget):
         alive = person.get("status") in (None, "active")
         has_delivery = bool(current and current.deliveries)
         self.buttons["register_pregnancy"].setEnabled(alive and not ongoing)
+        self.buttons["edit_pregnancy"].setEnabled(alive and ongoing)
         self.buttons["prenatal_visit"].setEnabled(alive and ongoing)
         self.buttons["delivery"].setEnabled(alive and ongoing)
         self.buttons["postpartum"].setEnabled(alive and has_delivery
@@ -329,11 +344,16 @@ class RecordView(Retranslatable, QWidget):
                    _("Fetal heart rate"), _("Hb (g/L)"), _("Urine protein"),
                    _("Danger signs"), _("Advice"), _("Next appointment")]
         rows = []
+        edd = (current.pregnancy.get("edd") if current else None) or None
         for v in (current.visits if current else []):
             bp = f"{_num(v.get('sbp'))}/{_num(v.get('dbp'))}" if v.get("sbp") else ""
             signs = "、".join(text(DANGER_SIGN_TEXTS, s) for s in v.get("danger_signs") or [])
+            # A visit keeps the GA recorded with it; after the EDD was corrected the GA
+            # by the EDD in use is the one that means something.
+            ga = (ga_days_on(date.fromisoformat(edd), date.fromisoformat(v["visit_date"]))
+                  if edd and v.get("visit_date") else v.get("ga_days"))
             rows.append([_num(v.get("visit_no")), day_text(v.get("visit_date")),
-                         ga_text(v.get("ga_days")), _num(v.get("weight_kg")), bp,
+                         ga_text(ga), _num(v.get("weight_kg")), bp,
                          _num(v.get("fundal_cm")), _num(v.get("abdominal_cm")),
                          _num(v.get("fhr")), _num(v.get("hb_g_l")),
                          v.get("urine_protein") or "", signs, v.get("advice") or "",
@@ -341,13 +361,14 @@ class RecordView(Retranslatable, QWidget):
         _fill(self.visits_table, headers, rows)
 
     def _draw_risk(self, current: Any) -> None:
-        headers = [_("Date"), _("Colour"), _("Reasons"), _("Confirmed by")]
+        headers = [_("Date"), _("Colour"), _("Reasons"), _("Graded after"), _("Confirmed by")]
         rows = []
         for a in (current.assessments if current else []):
             colours = a.get("colours") or [a.get("colour")]
             rows.append([day_text(a.get("assessed_on")),
                          " + ".join(colour_text(c) for c in colours if c),
                          factors_text(a.get("reasons") or []) or _("No risk factor"),
+                         text(TRIGGER_TEXTS, a.get("trigger")),
                          self.users.get(a.get("confirmed_by") or "", a.get("confirmed_by")
                                         or "")])
         _fill(self.risk_table, headers, rows)
@@ -453,6 +474,7 @@ class RecordView(Retranslatable, QWidget):
             FollowupForm,
             PostpartumForm,
         )
+        from desktop.ui.views.forms.woman_form import WomanForm
 
         person = self.record.person
         current = self.current
@@ -460,6 +482,11 @@ class RecordView(Retranslatable, QWidget):
         dialog: QDialog | None = None
         if key == "register_pregnancy":
             dialog = PregnancyForm(self.session, person, self)
+        elif key == "edit_woman":
+            dialog = WomanForm(self.session, self, person=person)
+            dialog.open_person.connect(self._open_other)
+        elif key == "edit_pregnancy" and preg is not None and preg.get("status") == "ongoing":
+            dialog = PregnancyForm(self.session, person, self, pregnancy=preg)
         elif key == "prenatal_visit" and preg is not None:
             dialog = PrenatalForm(self.session, person, preg, current.visits,
                                   self.open_case() is not None, self)
@@ -486,6 +513,13 @@ class RecordView(Retranslatable, QWidget):
     def _saved(self, changes: Any) -> None:
         self.reload()
         self.changed.emit(changes)
+
+    def _open_other(self, person_id: str) -> None:
+        """The record a correction's duplicate list asked for, in a window of its own."""
+        from desktop.ui.views.women_page import open_record_dialog
+
+        self.last_form = open_record_dialog(self.window(), self.session, person_id,
+                                            self.changed.emit)
 
     def change_case_status(self) -> None:
         case = self.open_case()
