@@ -7,15 +7,15 @@ flags a worker must not miss.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.i18n import N_, _
 from desktop.i18n import child_texts as ct
 from desktop.i18n.formatting import format_date
+from desktop.ui.models.rows import RowsModel
 
 COLUMNS = (
     ("name", N_("Name")),
@@ -35,9 +35,6 @@ DUE_ON = N_("{what} ({date})")
 DEAD = N_("Died")
 DOSE_OVERDUE = N_("{what} (overdue: catch up)")
 ALERT = QColor(176, 0, 32)
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def child_name(row: Any) -> str:
@@ -53,42 +50,11 @@ def flags_text(row: Any) -> str:
     return _(ct.LIST_SEPARATOR).join(parts)
 
 
-class ChildrenModel(QAbstractTableModel):
-    def __init__(self, today: date | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-        self.today = today or date.today()
+class ChildrenModel(RowsModel):
+    HEADERS = tuple(label for _key, label in COLUMNS)
 
-    def set_rows(self, rows: list[Any], today: date | None = None) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        if today is not None:
-            self.today = today
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return _(COLUMNS[section][1])
-        return None
-
-    def child_id(self, row: int) -> str | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        key = COLUMNS[index.column()][0]
-        if role == ID_ROLE:
-            return row.id
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        key = COLUMNS[column][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, key)
         if role == Qt.ItemDataRole.ForegroundRole and self._alert(row, key):

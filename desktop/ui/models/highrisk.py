@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.i18n import N_, _
 from desktop.i18n.worklist_texts import CASE_STATUS_TEXTS, LEVEL_TEXTS, text
 from desktop.ui.models.display import day_text, edd_ga_text, person_name, village_text
+from desktop.ui.models.rows import RowsModel
 from desktop.ui.widgets.risk_badge import COLOURS_ROLE, ordered
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = (N_("Name"), N_("Village"), N_("Phone"), N_("Risk"), N_("Case status"),
            N_("Referral level"), N_("Next follow-up"), N_("EDD / GA"))
 RISK_COLUMN = 3
@@ -40,40 +40,22 @@ def sort_cases(cases: Sequence[dict], today: date) -> list[dict]:
     return sorted(cases, key=key)
 
 
-class HighRiskModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.cases: list[dict] = []
-        self.today = date.today()
+class HighRiskModel(RowsModel):
+    """Rows are the register's case dicts, sorted by sort_cases."""
+
+    HEADERS = COLUMNS
+
+    @property
+    def cases(self) -> list[dict]:
+        return self.rows
 
     def set_cases(self, cases: Sequence[dict], today: date) -> None:
-        self.beginResetModel()
-        self.today = today
-        self.cases = sort_cases(cases, today)
-        self.endResetModel()
+        self.replace_rows(sort_cases(cases, today), today)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: B008, N802
-                 ) -> int:
-        return 0 if parent.isValid() else len(self.cases)
+    def row_id(self, case: dict) -> str | None:
+        return case.get("person_id")
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: B008, N802
-                    ) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(COLUMNS[section])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        case = self.cases[index.row()]
-        column = index.column()
-        if role == ID_ROLE:
-            return case.get("person_id")
+    def cell(self, case: dict, column: int, role: int) -> Any:
         if role == COLOURS_ROLE and column == RISK_COLUMN:
             return case_colours(case)
         if role == Qt.ItemDataRole.ForegroundRole and column == 6 and overdue(case, self.today):

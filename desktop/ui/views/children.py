@@ -68,7 +68,7 @@ class ChildrenPage(Retranslatable, QWidget):
         self.table = QTableView(objectName="children_table")
         # The model belongs to its view, so the view (which still asks it for data while
         # it goes) is destroyed before the model is.
-        self.model = ChildrenModel(self.today, self.table)
+        self.model = ChildrenModel(self.table, today=self.today)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -118,9 +118,7 @@ class ChildrenPage(Retranslatable, QWidget):
                                          "phone"))
         self.register_button.setText(_("Register a child born elsewhere…"))
         self.open_button.setText(_("Open record"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
-        self.model.layoutChanged.emit()
+        self.model.retranslate()
         self._show_count()
 
     # -- list -------------------------------------------------------------------------
@@ -143,7 +141,7 @@ class ChildrenPage(Retranslatable, QWidget):
             return
         self.busy.hide()
         self.error_label.hide()
-        self.model.set_rows(rows, self.today)
+        self.model.replace_rows(rows, self.today)
         if rows:
             self.table.selectRow(0)
         self._show_count()
@@ -165,14 +163,14 @@ class ChildrenPage(Retranslatable, QWidget):
 
     # -- record -------------------------------------------------------------------------
     def _activated(self, index: QModelIndex) -> None:
-        child_id = self.model.child_id(index.row())
+        child_id = self.model.id_at(index.row())
         if child_id:
             self.open_child(child_id)
 
     def open_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() if rows else (0 if self.model.rowCount() == 1 else -1)
-        child_id = self.model.child_id(row)
+        child_id = self.model.id_at(row)
         if child_id:
             self.open_child(child_id)
 

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 from desktop.i18n.risk_texts import colour_text
 from desktop.i18n.worklist_texts import CASE_STATUS_TEXTS, text
-from desktop.ui.models.highrisk import ID_ROLE, RISK_COLUMN, HighRiskModel, case_colours, overdue
+from desktop.ui.models.highrisk import RISK_COLUMN, HighRiskModel, case_colours, overdue
+from desktop.ui.models.rows import ID_ROLE
 from desktop.ui.tasks import run_task
 from desktop.ui.views.women_page import open_record_dialog, report_background_failure
 from desktop.ui.widgets.base import BusyBar, Retranslatable

@@ -104,8 +104,7 @@ class WomenPage(Retranslatable, QWidget):
         self.new_button.setText(_("New woman…"))
         self.open_button.setText(_("Open record"))
         self._show_hint()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
+        self.model.retranslate()
 
     def _show_hint(self) -> None:
         query = self.search_box.text().strip()
@@ -180,7 +179,7 @@ class WomenPage(Retranslatable, QWidget):
     # -- actions ----------------------------------------------------------------------------
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
-        return self.model.person_id(index.row()) if index.isValid() else None
+        return self.model.id_at(index.row()) if index.isValid() else None
 
     def open_selected(self) -> QWidget | None:
         person_id = self.selected_id()
