@@ -10,8 +10,8 @@ import sqlcipher3
 
 from desktop.domain.issues import ValidationIssue
 from desktop.services.access import require_area
+from desktop.services.changes import Changes
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.session import Changes
 from desktop.store.database import UserRecord
 from desktop.store.repositories import maternal, persons
 

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from desktop.domain import hlc
-from desktop.services import backups
+from desktop.services import backups, worklist_hook
+from desktop.services.changes import Changes
 from desktop.services.errors import (
     AreaCodeError,
     LastAdminError,
@@ -33,16 +34,6 @@ from desktop.store.writer import read_meta, write_meta
 
 MIN_PASSWORD = 6
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{2,32}$")
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What a mutation changed, for screens to redraw (tables touched, rows affected)."""
-
-    tables: frozenset[str] = frozenset()
-    ids: tuple[str, ...] = ()
-    users: bool = False
-    settings: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +108,7 @@ class Session:
     def __init__(self, store: Store, user: UserRecord) -> None:
         self.store = store
         self.user = user
+        worklist_hook.install()  # saves refresh the worklist's stored items from now on
         self._lock = threading.RLock()
         self._reader_lock = threading.Lock()
         self._reader = None  # a second connection for background reads (status)

@@ -218,8 +218,44 @@ def test_any_worklist_module_imports_first_and_registers_the_refresher(first: st
             "from desktop.store.repositories import due_items\n"
             "from desktop.services import worklist_due\n"
             "assert due_items._refresher == [worklist_due.refresh]\n"
-            "assert len(worklist_due.stored_providers()) == 4\n")
+            "assert len(worklist_due.stored_providers()) == 4\n"
+            # The session imports the hook; none of these may import the session back.
+            "import sys\n"
+            "assert 'desktop.services.session' not in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(Path(__file__).resolve().parents[2]), timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_session_hooks_the_write_path_when_it_opens(made):  # noqa: ANN001
+    """In a fresh interpreter with no worklist module loaded, a save leaves its person
+    marked for the first worklist read; once a session is open, a save refreshes the
+    marked persons' rows in its own transaction (the schedules imported only then)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from desktop.services.session import Session\n"
+        "from desktop.store.database import Store\n"
+        "from desktop.store.repositories import due_items\n"
+        "store, user = Store.unlock(Path(sys.argv[1]), 'admin', sys.argv[2])\n"
+        "def save(name):\n"
+        "    with store.transaction(user.id) as tx:\n"
+        "        return tx.save('persons', {'kind': 'child', 'sex': 'F', 'name_zh': name,\n"
+        "            'birth_date': sys.argv[3], 'area_code': sys.argv[4]})['id']\n"
+        "first = save('小花')\n"
+        "assert due_items.dirty(store.conn) == [first]\n"
+        "Session(store, user)\n"
+        "assert 'desktop.services.worklist_due' not in sys.modules\n"
+        "second = save('小草')\n"
+        "assert due_items.dirty(store.conn) == []\n"  # the earlier mark is drained too
+        "rows = {r[0] for r in store.conn.execute('SELECT person_id FROM due_items')}\n"
+        "assert {first, second} <= rows\n"
+        "store.close()\n")
+    done = subprocess.run([sys.executable, "-c", code, str(made.data_dir), made.password,
+                           TODAY.isoformat(), VILLAGE], capture_output=True, text=True,
                           cwd=str(Path(__file__).resolve().parents[2]), timeout=120)
     assert done.returncode == 0, done.stderr
 

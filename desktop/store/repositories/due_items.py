@@ -6,9 +6,10 @@ into items live in desktop.services.worklist_due, above the store). So migration
 triggers mark every person a write touches in ``due_dirty`` inside that write's
 transaction, and the services register a *refresher* here (``register_refresher``) that
 the one write path (Transaction.__exit__) calls before COMMIT: the marked persons' rows are
-recomputed in the same transaction as the change. Writes that do not go through the write
-path (a pulled sync page) or happen before the services are loaded leave their marks; the
-worklist read drains them first (desktop.services.worklist_due.ensure_fresh), so no reader
+recomputed in the same transaction as the change (a session registers it when it opens:
+desktop.services.worklist_hook). Writes that do not go through the write path (a pulled
+sync page) or happen with no refresher registered leave their marks; the worklist read
+drains them first (desktop.services.worklist_due.ensure_fresh), so no reader
 ever sees stale rows.
 
 The table is local and derived: not synced, not audited, rebuildable at any time.
@@ -41,6 +42,10 @@ def register_refresher(refresher: Refresher) -> None:
     """Make the write path call *refresher(conn, person_ids)* before each commit that left
     marked persons (at most one refresher: the last registered wins)."""
     _refresher[:] = [refresher]
+
+
+def has_refresher() -> bool:
+    return bool(_refresher)
 
 
 @contextmanager
