@@ -127,13 +127,13 @@ def _rows(conn: sqlcipher3.Connection, sql: str, ids: list[str]) -> list[tuple]:
 
 
 def list_children(store: Store, user: UserRecord, query: str, today: date,
-                  limit: int = DEFAULT_LIMIT, ids: Iterable[str] | None = None
-                  ) -> list[ChildSummary]:
+                  limit: int = DEFAULT_LIMIT, ids: Iterable[str] | None = None,
+                  conn: sqlcipher3.Connection | None = None) -> list[ChildSummary]:
     """Children matching *query* (anything the search understands: names, pinyin, ID…),
     or without a query the youngest *limit* living children under 7 in the user's areas;
     with *ids*, exactly those children the user may see. Newest births first for the
-    plain list, search order for a query. Reads only."""
-    conn = store.conn
+    plain list, search order for a query. Reads only, on *conn* (default: the store's)."""
+    conn = conn or store.conn
     areas = visible_areas(user)
     text = (query or "").strip()
     if ids is not None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from desktop.domain import hlc
 from desktop.services import backups, worklist_hook
@@ -100,9 +102,10 @@ class Session:
 
     Threads: `self.store.conn` is one connection, used by the GUI thread and by background
     tasks alike, so every use of it holds `self._lock` (two threads in one connection would
-    meet inside each other's transactions). Long reads and copies that need no such
-    serialising open a connection of their own (status, integrity_problems, backups, sync,
-    reports), and close() waits for the lock before closing the store.
+    meet inside each other's transactions). Long reads and copies open a connection of
+    their own instead (status, integrity_problems, backups, sync, reports, the high-risk
+    register and the children list), so the GUI thread does not wait for them; close()
+    waits for the lock before closing the store.
     """
 
     def __init__(self, store: Store, user: UserRecord) -> None:
@@ -163,6 +166,16 @@ class Session:
     @property
     def closed(self) -> bool:
         return self.store.closed
+
+    @contextmanager
+    def _own_connection(self) -> Iterator[Any]:
+        """A connection for one long read off the GUI thread, without the session lock
+        (a register of 100,000 persons took 1–2 s: saves and settings would wait)."""
+        conn = self.store.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
 
     # -- status -----------------------------------------------------------------------
     def status(self) -> Status:
@@ -490,9 +503,9 @@ class Session:
         children, or exactly *ids*); off the GUI thread."""
         from desktop.services import child_list
 
-        with self._lock:
+        with self._own_connection() as conn:
             return child_list.list_children(self.store, self.user, query,
-                                            today or date.today(), ids=ids)
+                                            today or date.today(), ids=ids, conn=conn)
 
 
     # -- maternal care (issue 3): thin wrappers over registration, visits, cases,
@@ -607,9 +620,8 @@ class Session:
         from desktop.services.access import visible_areas
         from desktop.store.repositories import maternal
 
-        with self._lock:
-            return maternal.high_risk_register(self.store.conn, visible_areas(self.user),
-                                               include_closed)
+        with self._own_connection() as conn:
+            return maternal.high_risk_register(conn, visible_areas(self.user), include_closed)
 
     def set_case_status(self, case_id: str, status: str, outcome: str | None = None,
                         referred_to: str | None = None, today: date | None = None) -> Changes:
