@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 T = TypeVar("T")
 
 _pool: QThreadPool | None = None
-# Ops that have not returned yet (worker side), for cancel_all and wait_for_attached.
+# Ops that have not returned yet (worker side), for wait_for_attached.
 _active: set[Task] = set()
 _active_lock = threading.Lock()
 # Tasks whose GUI-side callback has not run yet (a returned op's result may still be
@@ -43,14 +43,6 @@ def pool() -> QThreadPool:
 def wait_for_all(msecs: int = 30000) -> bool:
     """Block until every background task has finished (shutdown and lock)."""
     return pool().waitForDone(msecs)
-
-
-def cancel_all() -> None:
-    """Ask every running op to stop (before locking: ops that check the flag end early)."""
-    with _active_lock:
-        running = list(_active)
-    for task in running:
-        task.cancel()
 
 
 def abandon_all() -> None:

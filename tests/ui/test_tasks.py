@@ -111,7 +111,7 @@ def test_unexpected_error_is_logged_without_its_message(qtbot, tmp_path: Path):
 
 
 def test_locking_waits_for_attached_ops_only(qtbot):
-    from desktop.ui.tasks import cancel_all, wait_for_all, wait_for_attached
+    from desktop.ui.tasks import abandon_all, wait_for_all, wait_for_attached
 
     owner = QWidget()
     release = threading.Event()
@@ -120,7 +120,7 @@ def test_locking_waits_for_attached_ops_only(qtbot):
     attached = run_task(owner, lambda ctx: release.wait(5) and ctx.cancelled,
                         lambda _r: None)
     assert not wait_for_attached(0.05)
-    cancel_all()
+    abandon_all()
     assert attached.context.cancelled
     release.set()
     assert wait_for_attached(5) and wait_for_all(5000)
