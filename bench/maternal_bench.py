@@ -66,39 +66,54 @@ def queries(conn, rng: random.Random, n: int = 400) -> list[tuple[str, str]]:
     return out
 
 
+def worklist_figures(store: Store, session: Session, today: date) -> dict[str, Any]:
+    """worklist_ms, worklist_cached_ms and worklist_maternal_ms (bench/README.md)."""
+    # The first look also brings a store made on another day to today (vaccinations):
+    # that is worklist_new_day_ms below. Then the SQLite page cache is warm.
+    session.worklist(today=today)
+    times, rows = [], 0
+    for _ in range(5):
+        worklist._remember(None, (), None)  # read the table: as after any save
+        start = time.perf_counter()
+        rows = len(session.worklist(today=today).rows)
+        times.append(_ms(start))
+    result: dict[str, Any] = {"worklist_ms": round(statistics.median(times), 1),
+                              "worklist_rows": rows}
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        session.worklist(today=today)
+        times.append(_ms(start))
+    result.update(worklist_cached_ms=round(statistics.median(times), 2))
+    # The maternal providers computed from the records (what the stored table stands
+    # for), same store.
+    maternal = [maternal_worklist.prenatal_items, maternal_worklist.postpartum_items,
+                maternal_worklist.case_followup_items]
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        rows = len(worklist.build(store.conn, today, None, only=maternal).rows)
+        times.append(_ms(start))
+    result.update(worklist_maternal_ms=round(statistics.median(times), 1),
+                  worklist_maternal_rows=rows)
+    return result
+
+
+def new_day_figures(session: Session, today: date) -> dict[str, Any]:
+    """The first list of the next day: every child's vaccination row moves to that day and
+    rows that left the list are dropped (worklist_due), then the list is read. Once a day,
+    in the worklist page's background task. Run last: it moves the basis day."""
+    start = time.perf_counter()
+    rows = len(session.worklist(today=today + timedelta(days=1)).rows)
+    return {"worklist_new_day_ms": round(_ms(start), 1), "worklist_new_day_rows": rows}
+
+
 def figures(work: Path, password: str, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     store, user = Store.unlock(work, "admin", password)
     try:
         session = Session(store, user)
-        # The first look also brings a store made on another day to today (vaccinations):
-        # that is worklist_new_day_ms below. Then the SQLite page cache is warm.
-        session.worklist(today=today)
-        times, rows = [], 0
-        for _ in range(5):
-            worklist._remember(None, (), None)  # read the table: as after any save
-            start = time.perf_counter()
-            rows = len(session.worklist(today=today).rows)
-            times.append(_ms(start))
-        result: dict[str, Any] = {"worklist_ms": round(statistics.median(times), 1),
-                                  "worklist_rows": rows}
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            session.worklist(today=today)
-            times.append(_ms(start))
-        result.update(worklist_cached_ms=round(statistics.median(times), 2))
-        # The maternal providers computed from the records (what the stored table stands
-        # for), same store.
-        maternal = [maternal_worklist.prenatal_items, maternal_worklist.postpartum_items,
-                    maternal_worklist.case_followup_items]
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            rows = len(worklist.build(store.conn, today, None, only=maternal).rows)
-            times.append(_ms(start))
-        result.update(worklist_maternal_ms=round(statistics.median(times), 1),
-                      worklist_maternal_rows=rows)
+        result = worklist_figures(store, session, today)
         rng = random.Random(3)
         mix = queries(store.conn, rng)
         search_times: dict[str, list[float]] = {}
@@ -122,12 +137,33 @@ def figures(work: Path, password: str, today: date | None = None) -> dict[str, A
             opens.append(_ms(start))
         result.update(open_record_ms=_p95(opens),
                       open_record_median_ms=round(statistics.median(opens), 2))
-        # The first list of a new day: every child's vaccination row moves to that day and
-        # rows that left the list are dropped (worklist_due), then the list is read. Once a
-        # day, in the worklist page's background task. Last, as it moves the basis day.
-        start = time.perf_counter()
-        rows = len(session.worklist(today=today + timedelta(days=1)).rows)
-        result.update(worklist_new_day_ms=round(_ms(start), 1), worklist_new_day_rows=rows)
+        result.update(new_day_figures(session, today))
         return result
     finally:
         store.close()
+
+
+if __name__ == "__main__":
+    # python bench/maternal_bench.py DATA_DIR [--only worklist], EKE_PASSWORD set; DATA_DIR
+    # is written to (audit entries, the worklist's basis day): give it a copy.
+    import argparse
+    import json
+    import os
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--only", choices=["worklist"])
+    args = parser.parse_args()
+    if args.only == "worklist":
+        day = date.today()
+        db, admin = Store.unlock(args.data_dir, "admin", os.environ["EKE_PASSWORD"])
+        try:
+            found = Session(db, admin)
+            out = {**worklist_figures(db, found, day), **new_day_figures(found, day)}
+        finally:
+            db.close()
+    else:
+        out = figures(args.data_dir, os.environ["EKE_PASSWORD"])
+    print(json.dumps(out))

@@ -20,17 +20,18 @@ from __future__ import annotations
 import gc
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlcipher3
 
 from desktop.domain.issues import ValidationIssue
 from desktop.domain.schedule import NEAR_DAYS
-from desktop.domain.worklist import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, UPCOMING, WorkItem
+from desktop.domain.worklist import DUE_THIS_WEEK, UPCOMING, WorkItem
 from desktop.services.access import visible_areas
 from desktop.services.errors import ValidationError
 from desktop.services.maternal_common import SavedChanges, person_for, saved
+from desktop.services.worklist_rows import SECTIONS as SECTIONS  # the screens and tests use it
+from desktop.services.worklist_rows import Worklist, WorklistRow, item_key
 from desktop.store.database import Store, UserRecord
 
 Provider = Callable[[sqlcipher3.Connection, date, "frozenset[str] | None"], Iterable[WorkItem]]
@@ -43,7 +44,6 @@ NOT_REACHABLE = "not_reachable"
 MOVED_AWAY = "moved_away"
 OUTCOMES = (NOT_REACHABLE, MOVED_AWAY)
 SNOOZE_DAYS = 7  # a woman not reached comes back on the list a week later (ours)
-SECTIONS = (OVERDUE, DUE_TODAY, DUE_THIS_WEEK)
 STORED_SEQ, LIVE_SEQ = 0, 1  # called providers' rows sort after stored ones they tie with
 
 
@@ -60,53 +60,21 @@ def providers() -> list[Provider]:
     return list(_PROVIDERS)
 
 
-def item_key(item: WorkItem) -> str:
-    """The stable name of an item for worklist_outcomes: kind and the record it is about."""
-    return f"{item.kind}:{item.ref_id or item.person_id}"
-
-
-@dataclass(frozen=True)
-class WorklistRow:
-    """One row as the screen shows it: who, what, since when, colours, phone."""
-
-    item: WorkItem
-    section: str          # overdue / today / this_week
-    key: str              # item_key, for mark()
-    name_zh: str | None
-    name_mn: str | None
-    phone: str | None
-    area_code: str
-    since: date           # the first day of the window (or when it became due)
-    days_overdue: int
-
-
-@dataclass(frozen=True)
-class Worklist:
-    today: date
-    rows: tuple[WorklistRow, ...]
-
-    def by_village(self) -> dict[str, dict[str, list[WorklistRow]]]:
-        """{village code: {section: rows}} with villages in code order."""
-        out: dict[str, dict[str, list[WorklistRow]]] = {}
-        for row in self.rows:
-            out.setdefault(row.area_code, {s: [] for s in SECTIONS})[row.section].append(row)
-        return dict(sorted(out.items()))
-
-    def section(self, name: str) -> list[WorklistRow]:
-        return [r for r in self.rows if r.section == name]
-
-
-def _hidden(conn: sqlcipher3.Connection, today: date) -> tuple[set[str], set[str]]:
-    """(item keys hidden for now, persons hidden for good)."""
+def _hidden(conn: sqlcipher3.Connection, today: date
+            ) -> tuple[set[str], set[str], set[str]]:
+    """(item keys hidden for now, persons hidden for good, the persons of both)."""
     items: set[str] = set()
     people: set[str] = set()
+    affected: set[str] = set()
     for person_id, item, outcome, until in conn.execute(
             "SELECT person_id, item, outcome, until FROM worklist_outcomes WHERE deleted = 0"):
         if outcome == MOVED_AWAY:
             people.add(person_id)
+            affected.add(person_id)
         elif until is None or until >= today.isoformat():
             items.add(item)
-    return items, people
+            affected.add(person_id)
+    return items, people, affected
 
 
 def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
@@ -115,8 +83,9 @@ def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
     the ones marked.
 
     The record-reading providers' items come from the stored table (worklist_due: one
-    indexed range query; the first call of a day also moves vaccinations to that day, see
-    there); other registered providers, and every provider named in *only*, are called.
+    index range per village; the first call of a day also moves vaccinations to that day,
+    see there); other registered providers, and every provider named in *only*, are
+    called.
     """
     from desktop.store.repositories import due_items
 
@@ -131,13 +100,13 @@ def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
         last = _last  # one read: another thread may replace it
         if not called and last[0] is conn and last[1] == version:
             return last[2]
-    hidden_items, hidden_people = _hidden(conn, today)
+    hidden_items, hidden_people, affected = _hidden(conn, today)
     if stored_path:
         collecting = gc.isenabled()
-        gc.disable()  # tens of thousands of small objects: no collection half-way
+        gc.disable()  # thousands of rows: no collection half-way through reading them
         try:
             stored = worklist_due.stored_rows(conn, today, areas, hidden_items,
-                                              hidden_people)
+                                              hidden_people, affected)
         finally:
             if collecting:
                 gc.enable()
@@ -167,12 +136,9 @@ def build(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
         person = people.get(item.person_id)
         if person is None or person[3] != "active":
             continue
-        rows.append((WorklistRow(item, status, item_key(item), person[0], person[1],
-                                 person[2], item.area_code, item.due_from,
-                                 item.days_overdue(today)), LIVE_SEQ))
-    order = {s: n for n, s in enumerate(SECTIONS)}
-    rows.sort(key=lambda rs: (rs[0].area_code, order[rs[0].section], not rs[0].item.urgent,
-                              -rs[0].days_overdue, rs[0].item.due_from,
+        rows.append((WorklistRow.of(item, status, person[0], person[1], person[2],
+                                    item.days_overdue(today)), LIVE_SEQ))
+    rows.sort(key=lambda rs: (rs[0].area_code, rs[0].rank, rs[0].item.due_from,
                               rs[0].name_zh or rs[0].name_mn or "", rs[1]))
     return Worklist(today, tuple(r for r, _ in rows))
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from functools import partial
 from operator import itemgetter
-from types import MappingProxyType
 
 import sqlcipher3
 
@@ -42,6 +42,7 @@ from desktop.domain.schedule import NEAR_DAYS, DueWindow, postpartum_windows, pr
 from desktop.domain.worklist import UPCOMING, WorkItem
 from desktop.services import maternal_worklist as mw
 from desktop.services import worklist_child as wc
+from desktop.services.worklist_rows import WorklistRow
 from desktop.store.connection import rollback_if_open
 from desktop.store.repositories import due_items
 from desktop.store.repositories.due_items import FOREVER
@@ -104,6 +105,8 @@ def _row(people: dict[str, tuple], person_id: str, kind: str, ref_id: str | None
          due_from: date, due_by: date, show_from: date | str, show_until: date | str,
          area: str, colours: Iterable[str], urgent_from: str | None, details: str | None,
          seq: int) -> tuple | None:
+    """A due_items row (due_items.COLUMNS) of an active person, None otherwise or when it
+    is never listed."""
     person = people.get(person_id)
     if person is None:
         return None
@@ -111,8 +114,11 @@ def _row(people: dict[str, tuple], person_id: str, kind: str, ref_id: str | None
     until = show_until if isinstance(show_until, str) else _iso(show_until)
     if start > until:
         return None
-    return (person_id, kind, ref_id, _iso(due_from), _iso(due_by), start, until, area or "",
-            ",".join(colours), urgent_from, details, person[0], person[1], person[2], seq)
+    first, last = _iso(due_from), _iso(due_by)
+    return (person_id, kind, first, last, start, until, area or "", urgent_from,
+            person[0] or person[1] or "", seq,
+            due_items.pack_item(kind, ref_id, first, last, colours, details, *person,
+                                person_id=person_id))
 
 
 def _until(windows: Sequence[DueWindow], i: int) -> date | str:
@@ -331,10 +337,10 @@ def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
     a day before the last pruning). Returns the number of rows."""
     due_items.clear(conn)
     day = basis.isoformat()
-    # Rows that left the list before the basis day are not kept (see _new_day); in
-    # show_from order, the day's list is read from neighbouring pages.
-    rows = [r for r in compute(conn, None, basis) if r[6] >= day]
-    rows.sort(key=lambda r: r[5])
+    # Rows that left the list before the basis day are not kept (see _new_day).
+    rows = [r for r in compute(conn, None, basis) if r[5] >= day]
+    # In the list index's order, so filling it appends instead of splitting pages.
+    rows.sort(key=itemgetter(6, 2, 8, 9))
     due_items.insert(conn, rows)
     due_items.write_meta(conn, BASIS_KEY, basis.isoformat())
     due_items.write_meta(conn, PRUNED_KEY, basis.isoformat())
@@ -383,97 +389,27 @@ def ensure_fresh(conn: sqlcipher3.Connection, today: date) -> None:
         raise
 
 
-_new = object.__new__
-_set = object.__setattr__
-_EMPTY: Mapping[str, object] = MappingProxyType({})
-_first = itemgetter(0)
-
-
 def stored_rows(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
-                hidden_items: set[str], hidden_people: set[str]) -> list:
-    """worklist.WorklistRows of every stored row on the list on *today* in *areas*, in
-    worklist.build's order, without the hidden ones (call ensure_fresh first).
-
-    The order is that of a sort key: village, overdue / today / this week, urgent first,
-    most days overdue first, window start, name, provider (ISO dates and text compare as
-    the dates and names do; U+0001 ends a variable-length part); rows equal in all of these
-    (two women of one name due the same day) then by item and person, where the providers
-    leave them in table order. Tens of thousands of rows:
-    the frozen dataclasses' __init__ (one object.__setattr__ per field) would be most of
-    the list's time, so their __dict__ is set whole (same classes, fields and values).
-    """
-    from desktop.services.worklist import DUE_THIS_WEEK, DUE_TODAY, OVERDUE, WorklistRow
-
-    day = today.isoformat()
-    keyed = []
-    colour_cache: dict[str | None, tuple[str, ...]] = {None: ()}
-    dates: dict[str, date] = {}
-    fromiso = date.fromisoformat
-    for (person_id, kind, ref_id, due_from, due_by, area, colours, urgent, details,
-         name_zh, name_mn, phone, seq) in due_items.visible(conn, today, areas):
-        ref_id = ref_id or person_id
-        key = f"{kind}:{ref_id}"
-        if key in hidden_items or person_id in hidden_people:
-            continue
-        shades = colour_cache.get(colours)
-        if shades is None:
-            shades = colour_cache[colours] = tuple(colours.split(","))
-        first = dates.get(due_from)
-        if first is None:
-            first = dates[due_from] = fromiso(due_from)
-        last = dates.get(due_by)
-        if last is None:
-            last = dates[due_by] = fromiso(due_by)
-        if due_by < day:
-            section, late = OVERDUE, (today - last).days
-            head = ("00" if urgent else "01") + due_by
-        elif due_from <= day:
-            section, late, head = DUE_TODAY, 0, "10" if urgent else "11"
-        else:
-            section, late, head = DUE_THIS_WEEK, 0, "20" if urgent else "21"
-        item = _new(WorkItem)
-        _set(item, "__dict__", {
-            "person_id": person_id, "kind": kind, "due_from": first, "due_by": last,
-            "area_code": area, "colours": shades, "urgent": bool(urgent), "ref_id": ref_id,
-            "details": _EMPTY if details is None else LazyDetails(details)})
-        row = _new(WorklistRow)
-        _set(row, "__dict__", {"item": item, "section": section, "key": key,
-                               "name_zh": name_zh, "name_mn": name_mn, "phone": phone,
-                               "area_code": area, "since": first, "days_overdue": late})
-        keyed.append((f"{area}\x01{head}{due_from}{name_zh or name_mn or ''}\x01{seq}"
-                      f"{key}\x01{person_id}", row))
-    keyed.sort(key=_first)
-    return [row for _, row in keyed]
+                hidden_items: set[str], hidden_people: set[str], affected: set[str]
+                ) -> list[WorklistRow]:
+    """The WorklistRows of every stored row on the list on *today* in *areas*, in the
+    list's order (call ensure_fresh first): read in index order village by village, each
+    village's rows put in section order by a stable sort on their rank (an int). Without
+    the hidden ones: *affected* are the persons any of *hidden_items* and *hidden_people*
+    belong to, so only their rows are looked into."""
+    rows: list[WorklistRow] = []
+    for cursor in due_items.listed(conn, today, areas, NEAR_DAYS):
+        village = list(map(_make, cursor))
+        village.sort(key=_rank)
+        rows += village
+    if affected:
+        rows = [r for r in rows if r[2] not in affected or not (
+            r[2] in hidden_people or r.key in hidden_items)]
+    return rows
 
 
-class LazyDetails(Mapping):
-    """A WorkItem's details, parsed from their JSON the first time they are read (the
-    list holds tens of thousands of rows; a form opens one). Read-only, like every
-    consumer treats details."""
-
-    __slots__ = ("_text", "_value")
-
-    def __init__(self, text: str | None) -> None:
-        self._text = text
-        self._value: dict | None = None if text else {}
-
-    def _load(self) -> dict:
-        if self._value is None:
-            value = json.loads(self._text or "{}")
-            self._value = value if isinstance(value, dict) else {}
-        return self._value
-
-    def __getitem__(self, key: str) -> object:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __repr__(self) -> str:
-        return repr(self._load())
+_make = partial(tuple.__new__, WorklistRow)  # a row from the values read, no Python code
+_rank = itemgetter(0)
 
 
 due_items.register_refresher(refresh)

@@ -1,5 +1,6 @@
-"""The worklist's derived table (migration 0008): each person's open work items with the
-range of days on which each one is on the list, kept in step with the records.
+"""The worklist's derived table (migrations 0008 and 0010): each person's open work items
+with the range of days on which each one is on the list, kept in step with the records,
+and read for the list from one covering index in the list's order (``listed``).
 
 Layering: the store cannot compute items (the schedules and the rules that turn records
 into items live in desktop.services.worklist_due, above the store). So migration 0008's
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import sqlcipher3
 
@@ -27,10 +28,20 @@ FOREVER = "9999-12-31"   # show_until of an item that stays until a record close
 HOOK_LIMIT = 1000        # more marked persons than this wait for the next worklist read
 CHUNK = 500
 
-COLUMNS = ("person_id", "kind", "ref_id", "due_from", "due_by", "show_from", "show_until",
-           "area_code", "colours", "urgent_from", "details", "name_zh", "name_mn", "phone",
-           "seq")
+COLUMNS = ("person_id", "kind", "due_from", "due_by", "show_from", "show_until", "area_code",
+           "urgent_from", "sort_name", "seq", "item")
 Row = tuple  # one value per COLUMNS entry
+# The item column: what a row shows beyond its rank, village and person, packed by
+# pack_item as one text the list reads in one value (the services split it only for the
+# rows someone looks at): kind, ref_id ('' when it is the person), due_from, due_by,
+# colours (comma-separated), details (JSON, '' for none), name_zh, name_mn, phone ('' for
+# none) joined by ITEM_SEP. Codes, ids, ISO dates and JSON never hold ITEM_SEP; a name or
+# phone that did would not have passed validation, and shows U+FFFD there instead.
+ITEM_SEP = "\x1f"
+ITEM_FIELDS = 9
+# listed()'s rank: (section * 2 + 1 when not urgent) * RANK, plus for an overdue row
+# RANK - 1 - days overdue (the most overdue first; no date is 999,999 days back).
+RANK = 1_000_000
 
 Refresher = Callable[[sqlcipher3.Connection, Sequence[str]], None]
 
@@ -112,25 +123,49 @@ def prune(conn: sqlcipher3.Connection, before: date) -> int:
                         (before.isoformat(),)).rowcount
 
 
-def visible(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None
-            ) -> list[tuple]:
-    """The rows on the list on *today* in *areas* (None: every area): one index range
-    (show_from <= today, per village for a village doctor), then one date comparison.
-    Columns: person_id, kind, ref_id (None when it is the person), due_from, due_by,
-    area_code, colours (None: none), urgent (0/1), details (None: none), name_zh, name_mn,
-    phone, seq. Unordered (the caller sorts with keys it builds anyway)."""
-    cols = ("SELECT person_id, kind, nullif(ref_id, person_id), due_from, due_by, area_code,"
-            " nullif(colours, ''), urgent_from <= :d, details, name_zh, name_mn, phone, seq"
-            " FROM due_items")
-    args = {"d": today.isoformat()}
-    if areas is None:
-        return conn.execute(cols + " WHERE show_from <= :d AND show_until >= :d",
-                            args).fetchall()
-    out: list[tuple] = []
-    for code in sorted(areas):
-        out.extend(conn.execute(cols + " WHERE area_code = :a AND show_from <= :d"
-                                " AND show_until >= :d", {**args, "a": code}))
-    return out
+# One village's rows on the list on :d, read from the covering index due_items_list
+# (migration 0010) in its order: window start, name (sort_name: name_zh, else name_mn),
+# provider. Every listed row has
+# due_from <= show_from + NEAR_DAYS (a window is listed from a week before it opens), so
+# the range ends at :n = :d + NEAR_DAYS.
+_LIST = """SELECT
+    CASE WHEN due_by < :d
+         THEN (urgent_from IS NULL OR urgent_from > :d) * :r + :r - 1
+              - CAST(:j - julianday(due_by) AS INTEGER)
+         ELSE ((due_from > :d) * 2 + 2 + (urgent_from IS NULL OR urgent_from > :d)) * :r
+    END, area_code, person_id, CAST(item AS BLOB)
+    FROM due_items
+    WHERE area_code = :a AND due_from <= :n AND show_from <= :d AND show_until >= :d
+    ORDER BY due_from, sort_name, seq"""
+# The villages that have rows, each found with one step down the index.
+_AREAS = """WITH RECURSIVE a(code) AS (
+    SELECT min(area_code) FROM due_items
+    UNION ALL SELECT (SELECT min(area_code) FROM due_items WHERE area_code > a.code)
+    FROM a WHERE a.code IS NOT NULL)
+    SELECT code FROM a WHERE code IS NOT NULL"""
+
+
+def listed(conn: sqlcipher3.Connection, today: date, areas: frozenset[str] | None,
+           near_days: int) -> Iterator[sqlcipher3.Cursor]:
+    """The rows on the list on *today*, one cursor per village of *areas* (None: every
+    village) in code order; consume each before the next. A row is (rank, area_code,
+    person_id, item as UTF-8 bytes: decoded only when the row is looked at): sorting a village's rows by rank (stable)
+    puts them in the list's order: overdue, due today, this week; urgent first; the most
+    overdue first; then window start, name and provider as read."""
+    args = {"d": today.isoformat(), "n": (today + timedelta(days=near_days)).isoformat(),
+            "j": today.toordinal() + 1721424.5, "r": RANK}
+    codes = sorted(areas) if areas is not None else [r[0] for r in conn.execute(_AREAS)]
+    for code in codes:
+        args["a"] = code
+        yield conn.execute(_LIST, args)
+
+
+def pack_item(kind: str, ref_id: str | None, due_from: str, due_by: str,
+              colours: Iterable[str], details: str | None, name_zh: str | None,
+              name_mn: str | None, phone: str | None, person_id: str | None = None) -> str:
+    shown = [(text or "").replace(ITEM_SEP, "\ufffd") for text in (name_zh, name_mn, phone)]
+    return ITEM_SEP.join((kind, "" if ref_id in (None, person_id) else ref_id, due_from,
+                          due_by, ",".join(colours), details or "", *shown))
 
 
 def read_meta(conn: sqlcipher3.Connection, key: str) -> str | None:
