@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from maternal_ui import TODAY, error_text, field, press_enter, type_into, window
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain import child_schedule
@@ -15,6 +17,7 @@ from desktop.i18n.worklist_texts import KIND_TEXTS
 from desktop.services.worklist_child import KIND_PREFIX, VACCINATION_KIND
 from desktop.ui.models.highrisk import overdue, sort_cases
 from desktop.ui.models.worklist import ROW_ROLE
+from desktop.ui.widgets.risk_badge import COLOURS_ROLE
 
 __all__ = ["window"]
 VILLAGE = "150525100201"
@@ -40,7 +43,7 @@ def _woman(session, name: str, lmp_days: int, hb: float | None = None) -> str:  
     return woman
 
 
-def test_sections_marks_and_the_right_form(qtbot, window):  # noqa: ANN001
+def test_sections_marks_and_the_right_form(qtbot, qtlog, window):  # noqa: ANN001
     session = window.session
     late = _woman(session, "张敏", 150, hb=55)     # orange, follow-up 16 days overdue
     _woman(session, "李娜", 120)
@@ -58,6 +61,24 @@ def test_sections_marks_and_the_right_form(qtbot, window):  # noqa: ANN001
     texts = {tree.model().index(r, 1, village_row).data()
              for r in range(tree.model().rowCount(village_row))}
     assert all(t and not t.startswith(("child_", "prenatal_", "case_")) for t in texts)
+    # The cells are made when asked: check the model answers as Qt expects (parents,
+    # counts, indexes) and that a row's cells say what the row is.
+    tester = QAbstractItemModelTester(
+        tree.model(), QAbstractItemModelTester.FailureReportingMode.Warning)
+    page.filter_bar.setCurrentIndex(2)
+    page.filter_bar.setCurrentIndex(0)
+    assert not [r for r in qtlog.records if "FAIL" in r.message], qtlog.records
+    del tester
+    model = tree.model()
+    followup = next(model.index(r, 0, village_row) for r in range(model.rowCount(village_row))
+                    if model.index(r, 0, village_row).data(ROW_ROLE).item.person_id == late)
+    row = followup.data(ROW_ROLE)
+    assert model.parent(followup) == village_row and followup.data() == "张敏"
+    assert model.index(followup.row(), 4, village_row).data() == "13912345678"
+    assert model.index(followup.row(), 3, village_row).data(COLOURS_ROLE) == ("orange",)
+    since = model.index(followup.row(), 2, village_row)
+    assert row.section == "overdue" and str(row.days_overdue) in since.data()
+    assert since.data(Qt.ItemDataRole.ForegroundRole) is not None
 
     # Overdue only.
     page.filter_bar.setCurrentIndex(1)

@@ -9,10 +9,11 @@ opens the child's visit or vaccination form (desktop.ui.views.children.open_chil
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent, QStandardItemModel
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,7 +29,13 @@ from PySide6.QtWidgets import (
 from desktop.errors import AppError
 from desktop.i18n import _
 from desktop.ui.errors import show_error
-from desktop.ui.models.worklist import FILTER_TEXTS, FILTERS, RISK_COLUMN, ROW_ROLE, build_model
+from desktop.ui.models.worklist import (
+    FILTER_TEXTS,
+    FILTERS,
+    RISK_COLUMN,
+    ROW_ROLE,
+    WorklistModel,
+)
 from desktop.ui.tasks import run_task
 from desktop.ui.views.women_page import open_record_dialog, report_background_failure
 from desktop.ui.widgets.base import BusyBar, Retranslatable
@@ -61,7 +68,7 @@ class WorklistPage(Retranslatable, QWidget):
         self.filter_bar.currentChanged.connect(lambda _i: self._show())
         self.summary = QLabel(objectName="worklist_summary")
         self.busy = BusyBar("worklist_busy")
-        self.model = QStandardItemModel(self)
+        self.model = WorklistModel(self)
         self.tree = QTreeView(objectName="worklist_tree")
         self.tree.setModel(self.model)
         self.tree.setItemDelegateForColumn(RISK_COLUMN, RiskBadgeDelegate(self.tree))
@@ -69,6 +76,8 @@ class WorklistPage(Retranslatable, QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the rows on screen: a township's list has tens of thousands.
+        self.tree.header().setResizeContentsPrecision(0)
         self.tree.activated.connect(lambda _i: self.open_selected())
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
@@ -135,13 +144,13 @@ class WorklistPage(Retranslatable, QWidget):
         if self.worklist is None:
             self.summary.setText(_("Loading…"))
             return
-        shown = build_model(self.model, self.worklist, self.current_filter())
+        shown = self.model.show(self.worklist, self.current_filter())
         self.tree.expandAll()
         rows = self.worklist.rows
+        counts = Counter(r.section for r in rows)
         self.summary.setText(_("{overdue} overdue, {today} due today, {week} this week",
-                               overdue=sum(r.section == "overdue" for r in rows),
-                               today=sum(r.section == "today" for r in rows),
-                               week=sum(r.section == "this_week" for r in rows))
+                               overdue=counts["overdue"], today=counts["today"],
+                               week=counts["this_week"])
                              if shown or rows else _("Nothing is due. Well done."))
         first = self.model.index(0, 0)
         if first.isValid() and self.model.rowCount(first):
