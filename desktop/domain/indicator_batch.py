@@ -18,8 +18,11 @@ A row this module does not know is evaluated by ``indicators.evaluate``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from itertools import compress, repeat
+from operator import and_, attrgetter, le, or_, sub
 from typing import Any
 
 from desktop.domain import indicators as ind
@@ -39,6 +42,7 @@ _NEWBORN_DAYS = timedelta(days=ind.NEWBORN_VISIT_DAYS)
 _EARLY = timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
 _ANAEMIA_FROM = ANAEMIA_AGE_MONTHS[0]
 _ANAEMIA_BEFORE = min(ANAEMIA_AGE_MONTHS[1], ind.UNDER_5_MONTHS)
+_ID = attrgetter("person_id")
 
 
 def evaluate_all(table: Sequence[ind.Indicator], episodes: Sequence[ind.Episode],
@@ -47,12 +51,11 @@ def evaluate_all(table: Sequence[ind.Indicator], episodes: Sequence[ind.Episode]
     per group. *episodes* and *children* are already limited to the area."""
     out: dict[int, Result] = {}
     maternal = [(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL]
-    child = [(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES]
-    doses = [(n, i) for n, i in enumerate(table) if _is_dose_row(i)]
+    child = [(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES and _persons(i)]
+    doses = [(n, i) for n, i in enumerate(table) if _is_dose_row(i) and _persons(i)]
     out.update(_maternal(maternal, episodes, period))
     out.update(_children(child, children, period))
-    for n, indicator in doses:
-        out[n] = _dose(indicator, children, period)
+    out.update(_doses(doses, children, period))
     for n, indicator in enumerate(table):
         if n not in out:
             records = episodes if indicator.group == ind.MATERNAL else children
@@ -60,56 +63,90 @@ def evaluate_all(table: Sequence[ind.Indicator], episodes: Sequence[ind.Episode]
     return [out[n] for n in range(len(table))]
 
 
+def _persons(indicator: ind.Indicator) -> bool:
+    return indicator.counts == indicator.numerator_counts == ind.PERSON
+
+
+class _Tallies:
+    """The records judged into each row's denominator and numerator, for the area and per
+    village, filled in judging order (what ``indicators.tally`` groups afterwards). Flat
+    lists, for the judging loops' sake: row k's denominator is list 2k, its numerator
+    2k + 1."""
+
+    def __init__(self, rows: int, ids: bool = False) -> None:
+        """*ids*: the lists hold the persons' ids, not the records (rows counting persons:
+        the ids are the figure)."""
+        self.rows = rows
+        self.ids = ids
+        self.area: list[list[Any]] = [[] for _ in range(2 * rows)]
+        self.villages: dict[str, list[list[Any]]] = {}
+
+    def village(self, code: str) -> list[list[Any]]:
+        lists = self.villages[code] = [[] for _ in range(2 * self.rows)]
+        return lists
+
+    def result(self, k: int, indicator: ind.Indicator) -> Result:
+        den, num = 2 * k, 2 * k + 1
+        figure = self._figure if self.ids else ind.figure_of
+        return figure(indicator, self.area[den], self.area[num]), {
+            key: figure(indicator, lists[den], lists[num])
+            for key, lists in sorted(self.villages.items()) if lists[den]}
+
+    @staticmethod
+    def _figure(indicator: ind.Indicator, den: list[str], num: list[str]) -> ind.Figure:
+        return ind.Figure(indicator.code, len(num), len(den), num, den, indicator.per)
+
+
 # --- maternal ---------------------------------------------------------------------------------
 
 
 def _maternal_judge(indicator: ind.Indicator
-                    ) -> Callable[[dict[str, bool], frozenset[str]], tuple[bool, bool]] | None:
-    """(parts, colours) → (in the denominator, in the numerator) for the rows of
-    indicators._MATERNAL; None for a row written otherwise."""
+                    ) -> Callable[[dict[str, bool], frozenset[str]], bool] | None:
+    """(parts, colours) → in the numerator, for the rows of indicators._MATERNAL whose
+    denominator is every woman delivered; None for any other row."""
     code = indicator.code
     if code == _SYSTEM:
-        return lambda parts, _c: (True, all(parts[n] for n in ind.SYSTEM_MANAGEMENT_PARTS))
+        return lambda parts, _c: all(parts[n] for n in ind.SYSTEM_MANAGEMENT_PARTS)
     if code in ind.MATERNAL_PARTS:
-        return lambda parts, _c: (True, parts[code])
+        return lambda parts, _c: parts[code]
     if code == _HIGH:
-        return lambda _p, colours: (True, bool(colours & ind.HIGH_RISK_COLOURS))
-    if code == _MANAGED:
-        return None  # needs case_managed: judged with the episode below
-    if "colour" in indicator.params:
+        return lambda _p, colours: bool(colours & ind.HIGH_RISK_COLOURS)
+    if "colour" in indicator.params and code == f"risk_{indicator.params['colour']}":
         colour = indicator.params["colour"]
-        return lambda _p, colours: (True, colour in colours)
+        return lambda _p, colours: colour in colours
     return None
 
 
 def _maternal(rows: list[tuple[int, ind.Indicator]], episodes: Sequence[ind.Episode],
               period: ind.Period) -> dict[int, Result]:
-    judges = []
-    for n, indicator in rows:
-        judge = _maternal_judge(indicator)
-        if judge is not None or indicator.code == _MANAGED:
-            judges.append((n, indicator, judge, [], []))
-    if not judges:
+    judged = [(n, i, _maternal_judge(i)) for n, i in rows]
+    judged = [(n, i, j) for n, i, j in judged if j is not None or i.code == _MANAGED]
+    if not judged:
         return {}
+    tallies = _Tallies(len(judged))
+    judges = list(enumerate(j for _n, _i, j in judged))
     parts_of = tuple(ind.MATERNAL_PARTS.items())
+    area = tallies.area
+    villages = tallies.villages
     for e in episodes:
         if not ind.maternal_in_period(e, period):
             continue
+        village = villages.get(e.area_code or "") or tallies.village(e.area_code or "")
         parts = {name: rule(e) for name, rule in parts_of}
         colours = e.risk_colours
-        for _n, _i, judge, den, num in judges:
+        for k, judge in judges:
             if judge is None:  # high-risk management: only the high-risk women count
-                if colours & ind.HIGH_RISK_COLOURS:
-                    den.append(e)
-                    if e.case_managed:
-                        num.append(e)
-                continue
-            in_den, in_num = judge(parts, colours)
-            if in_den:
-                den.append(e)
-                if in_num:
-                    num.append(e)
-    return {n: ind.tally(indicator, den, num) for n, indicator, _j, den, num in judges}
+                if not colours & ind.HIGH_RISK_COLOURS:
+                    continue
+                in_num = e.case_managed
+            else:
+                in_num = judge(parts, colours)
+            area[2 * k].append(e)
+            village[2 * k].append(e)
+            if in_num:
+                area[2 * k + 1].append(e)
+                village[2 * k + 1].append(e)
+    return {n: tallies.result(k, i) for k, (n, i, _j) in enumerate(judged)}
 
 
 # --- children ---------------------------------------------------------------------------------
@@ -118,9 +155,9 @@ def _maternal(rows: list[tuple[int, ind.Indicator]], episodes: Sequence[ind.Epis
 def _birth_facts(birth: date, period: ind.Period, ranges: list[tuple[date, date] | None]
                  ) -> tuple:
     """What depends only on the birth date: (last day of the newborn visit, first day of
-    the anaemia age, first day at 5 years, under 3 and under 7 at the period end, first
-    day of the look-back year, 4:2:2 contacts required, whether each child row looks at
-    children born that day)."""
+    the anaemia age, first day at 5 years, first day past the anaemia age, under 3 and
+    under 7 at the period end, first day of the look-back year, 4:2:2 contacts required,
+    whether each child row looks at children born that day)."""
     first = max(ind.look_back(period), birth)
     return (birth + _NEWBORN_DAYS, add_months(birth, _ANAEMIA_FROM),
             add_months(birth, ind.UNDER_5_MONTHS),
@@ -131,29 +168,35 @@ def _birth_facts(birth: date, period: ind.Period, ranges: list[tuple[date, date]
             tuple(r is None or r[0] <= birth <= r[1] for r in ranges))
 
 
+def _span(children: ind.Children, ranges: list[tuple[date, date] | None]
+          ) -> list[ind.ChildRecord]:
+    """The children (in birth order) born in one of *ranges* (None: any day)."""
+    if any(r is None for r in ranges):
+        return list(children)
+    return children.born_between(min(r[0] for r in ranges if r is not None),
+                                 max(r[1] for r in ranges if r is not None))
+
+
 def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
               period: ind.Period) -> dict[int, Result]:
     if not rows:
         return {}
     slot = {code: k for k, code in enumerate(CHILD_CODES)}
-    # ranges[k]: birth dates child row k looks at (None: every child); lists[k]: den, num.
-    ranges: list[tuple[date, date] | None] = [None] * len(CHILD_CODES)
-    wanted = [False] * len(CHILD_CODES)
+    # ranges[k]: birth dates child row k looks at (None: every child; never: a row not
+    # asked for, whose lists stay empty).
+    never = (date.max, date.min)
+    ranges: list[tuple[date, date] | None] = [never] * len(CHILD_CODES)
     for _n, indicator in rows:
-        k = slot[indicator.code]
-        wanted[k] = True
-        ranges[k] = indicator.born(period) if indicator.born is not None else None
-    if any(r is None for r, w in zip(ranges, wanted, strict=True) if w):
-        records = list(children)
-    else:
-        records = children.born_between(min(r[0] for r in ranges if r is not None),
-                                        max(r[1] for r in ranges if r is not None))
-    lists: list[tuple[list[Any], list[Any]]] = [([], []) for _ in CHILD_CODES]
-    nb_l, u3_l, u7_l, bf_l, wz_l, lz_l, wl_l, hb_l = lists
+        ranges[slot[indicator.code]] = (indicator.born(period) if indicator.born is not None
+                                        else None)
+    tallies = _Tallies(len(CHILD_CODES), ids=True)
+    (nb_den, nb_num, u3_den, u3_num, u7_den, u7_num, bf_den, bf_num, wz_den, wz_num,
+     lz_den, lz_num, wl_den, wl_num, hb_den, hb_num) = tallies.area
+    villages = tallies.villages
     start, end = period.start, period.end
     cut, hb_cut = ind.Z_CUT, ANAEMIA_BELOW_G_L
     facts_of: dict[date, tuple] = {}
-    for c in records:
+    for c in _span(children, [r for r in ranges if r is not never]):
         b = c.birth_date
         facts = facts_of.get(b)
         if facts is None:
@@ -194,30 +237,61 @@ def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
             if v is not None and k[2] < EXCLUSIVE_UNTIL_DAYS and (bf_on is None
                                                                    or on >= bf_on):
                 bf_on, feeding = on, v
+        village = villages.get(c.area_code or "") or tallies.village(c.area_code or "")
+        pid = c.person_id
         if nb_in and start <= b <= end:
-            nb_l[0].append(c)
+            nb_den.append(pid)
+            village[0].append(pid)
             if visited:
-                nb_l[1].append(c)
-        if (under_3 or under_7) and (u3_in or u7_in) and c.present_on(end):
+                nb_num.append(pid)
+                village[1].append(pid)
+        if (under_3 or under_7) and (u3_in or u7_in) and (
+                b <= end and (c.died_on is None or c.died_on > end)
+                and (c.moved_out is None or c.moved_out > end)
+                and (c.moved_in is None or c.moved_in <= end)):  # present at the end
             if u3_in and under_3:
-                u3_l[0].append(c)
+                u3_den.append(pid)
+                village[2].append(pid)
                 if count >= required:
-                    u3_l[1].append(c)
+                    u3_num.append(pid)
+                    village[3].append(pid)
             if u7_in and under_7:
-                u7_l[0].append(c)
+                u7_den.append(pid)
+                village[4].append(pid)
                 if count:
-                    u7_l[1].append(c)
+                    u7_num.append(pid)
+                    village[5].append(pid)
         if bf_in and bf_on is not None:
-            bf_l[0].append(c)
+            bf_den.append(pid)
+            village[6].append(pid)
             if feeding == EXCLUSIVE:
-                bf_l[1].append(c)
-        for inside, value, lst, limit in ((wz_in, wz, wz_l, cut), (lz_in, lz, lz_l, cut),
-                                          (wl_in, wl, wl_l, cut), (hb_in, hb, hb_l, hb_cut)):
-            if inside and value is not None:
-                lst[0].append(c)
-                if value < limit:
-                    lst[1].append(c)
-    return {n: ind.tally(indicator, *lists[slot[indicator.code]]) for n, indicator in rows}
+                bf_num.append(pid)
+                village[7].append(pid)
+        if wz_in and wz is not None:
+            wz_den.append(pid)
+            village[8].append(pid)
+            if wz < cut:
+                wz_num.append(pid)
+                village[9].append(pid)
+        if lz_in and lz is not None:
+            lz_den.append(pid)
+            village[10].append(pid)
+            if lz < cut:
+                lz_num.append(pid)
+                village[11].append(pid)
+        if wl_in and wl is not None:
+            wl_den.append(pid)
+            village[12].append(pid)
+            if wl < cut:
+                wl_num.append(pid)
+                village[13].append(pid)
+        if hb_in and hb is not None:
+            hb_den.append(pid)
+            village[14].append(pid)
+            if hb < hb_cut:
+                hb_num.append(pid)
+                village[15].append(pid)
+    return {n: tallies.result(slot[i.code], i) for n, i in rows}
 
 
 # --- vaccination ------------------------------------------------------------------------------
@@ -229,38 +303,99 @@ def _is_dose_row(indicator: ind.Indicator) -> bool:
             and {"vaccine", "dose", "months"} <= set(params))
 
 
-def _dose(indicator: ind.Indicator, children: ind.Children, period: ind.Period) -> Result:
-    """indicators.dose_rule for every child the row looks at."""
+def _doses(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
+           period: ind.Period) -> dict[int, Result]:
+    """indicators.dose_rule for the dose rows, with whole runs of children at a time. The
+    dose age grows with the birth date, so the children whose dose age falls in the period
+    are one run of the birth-ordered records: that run, less the few who died, moved away
+    or moved in around their dose age, is the denominator, and the numerator is judged by
+    looking up each child's first dose in the table the records share."""
+    table = children.dose_table
+    if not rows or table is None:
+        return {}
+    runs = _Runs(children)
+    return {n: _dose_row(indicator, runs, table, period) for n, indicator in rows}
+
+
+class _Runs:
+    """The birth-ordered children with their ids, and where each village's children are
+    in that order (for cutting a run of children into villages)."""
+
+    def __init__(self, children: ind.Children) -> None:
+        self.records = children.records
+        self.births = children.births
+        self.ids = list(map(_ID, self.records))
+        self.villages: dict[str, list[int]] = {}
+        # Children whose presence on a day is not simply "born by then".
+        self.unsettled: list[int] = []
+        for i, c in enumerate(self.records):
+            key = c.area_code or ""
+            at = self.villages.get(key)
+            if at is None:
+                self.villages[key] = [i]
+            else:
+                at.append(i)
+            if c.died_on is not None or c.moved_out is not None or c.moved_in is not None:
+                self.unsettled.append(i)
+
+    def figures(self, indicator: ind.Indicator, first: int, last: int, hits: list[bool],
+                absent: set[int]) -> Result:
+        """The figures of the run first..last-1 (numerator where *hits*, from *first*),
+        without the *absent* children."""
+        ids = self.ids
+
+        def figure(at: Iterable[int]) -> ind.Figure:
+            at = [i for i in at if i not in absent] if absent else list(at)
+            den = list(map(ids.__getitem__, at))
+            num = list(compress(den, map(hits.__getitem__, map(sub, at, repeat(first)))))
+            return ind.Figure(indicator.code, len(num), len(den), num, den, indicator.per)
+
+        villages = {}
+        for key in sorted(self.villages):
+            at = self.villages[key]
+            v = figure(at[bisect_left(at, first):bisect_left(at, last)])
+            if v.denominator:
+                villages[key] = v
+        return figure(range(first, last)), villages
+
+
+def _dose_row(indicator: ind.Indicator, runs: _Runs, table: Mapping[tuple[str, str, int], date],
+              period: ind.Period) -> Result:
     params = indicator.params
-    key = (params["vaccine"], params["dose"])
-    other = ind.ALTERNATIVE_DOSES.get(key)
-    months = params["months"]
+    vaccine, dose, months = params["vaccine"], params["dose"], params["months"]
+    other = ind.ALTERNATIVE_DOSES.get((vaccine, dose))
     start, end = period.start, period.end
     assert indicator.born is not None
-    due_of: dict[date, tuple[date, date] | None] = {}
-    den: list[Any] = []
-    num: list[Any] = []
-    for c in children.born_between(*indicator.born(period)):
-        b = c.birth_date
-        if b in due_of:
-            found = due_of[b]
-        else:
-            due = add_months(b, months)
-            found = due_of[b] = (due, due - _EARLY) if start <= due <= end else None
-        if found is None:
-            continue
-        due, earliest = found
-        if not ((c.died_on is None or c.died_on > due) and (c.moved_out is None
-                                                             or c.moved_out > due)
-                and (c.moved_in is None or c.moved_in <= due) and b <= due):
-            continue
-        den.append(c)
-        doses = c.doses
-        on = doses.get(key)
-        if on is not None and earliest <= on <= end:
-            num.append(c)
-        elif other is not None:
-            on = doses.get(other)
-            if on is not None and earliest <= on <= end:
-                num.append(c)
-    return ind.tally(indicator, den, num)
+    lo, hi = indicator.born(period)
+    births = runs.births
+    # The run: born in the row's range, dose age in the period (it grows with the birth
+    # date; "born by the dose age" always holds, the age being months after the birth).
+    first = bisect_left(births, lo)
+    last = bisect_right(births, hi, lo=first)
+
+    def due(birth: date) -> date:
+        return add_months(birth, months)
+
+    first = bisect_left(births, start, lo=first, hi=last, key=due)
+    last = bisect_right(births, end, lo=first, hi=last, key=due)
+    run = births[first:last]
+    earliest_of = {b: due(b) - _EARLY for b in set(run)}
+    earliest = list(map(earliest_of.__getitem__, run))
+    ids = runs.ids[first:last]
+    hits = _given(table, ids, vaccine, dose, earliest, end)
+    if other is not None:
+        hits = list(map(or_, hits, _given(table, ids, *other, earliest, end)))
+    records = runs.records
+    absent = {i for i in runs.unsettled[bisect_left(runs.unsettled, first):
+                                        bisect_left(runs.unsettled, last)]
+              if not records[i].present_on(due(records[i].birth_date))}
+    return runs.figures(indicator, first, last, hits, absent)
+
+
+def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: str,
+           dose: int, earliest: list[date], end: date) -> list[bool]:
+    """For each child of *ids*: was the first dose given between its earliest day and
+    *end*."""
+    on = list(map(table.get, zip(ids, repeat(vaccine), repeat(dose)), repeat(date.min)))
+    # A dose never given reads as date.min: before any earliest day.
+    return list(map(and_, map(le, earliest, on), map(le, on, repeat(end))))

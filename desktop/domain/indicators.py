@@ -193,14 +193,14 @@ class ChildCheck(NamedTuple):
     feeding: str | None = None
 
 
-@dataclass(frozen=True)
-class ChildRecord:
+class ChildRecord(NamedTuple):
     """A child of the area: birth date, checks (dates ascending), vaccinations as
     (vaccine, dose, given_on), and the dates of death, moving in and moving away.
 
-    *first_doses*: {(vaccine, dose): the first date given}, when the reader has worked it
-    out already (the report does, straight from its query); the rules read only ``doses``,
-    so *vaccinations* may then be left empty."""
+    *dose_table*: {(person id, vaccine, dose): the first date given} for this child and
+    others, when the reader has them for all at once (the report builds it straight from
+    its query); the rules read only ``doses``, so *vaccinations* may then be left empty. A
+    tuple, like ChildCheck: a report makes one for every child under 7 of the township."""
 
     person_id: str
     area_code: str | None
@@ -211,8 +211,7 @@ class ChildRecord:
     died_on: date | None = None
     moved_in: date | None = None
     moved_out: date | None = None
-    first_doses: Mapping[tuple[str, int], date] | None = field(default=None, compare=False,
-                                                                repr=False)
+    dose_table: Mapping[tuple[str, str, int], date] | None = None
 
     @property
     def id(self) -> str:
@@ -220,18 +219,15 @@ class ChildRecord:
 
     @property
     def doses(self) -> Mapping[tuple[str, int], date]:
-        """{(vaccine, dose): the first date it was given}: *first_doses*, else worked out
-        once per record (a plain instance cache: functools.cached_property takes a lock on
-        every read, which cost a township report a fifth of a second)."""
-        if self.first_doses is not None:
-            return self.first_doses
-        out: dict[tuple[str, int], date] | None = self.__dict__.get("_doses")
-        if out is None:
-            out = {}
-            for vaccine, dose, on in self.vaccinations:
-                if (vaccine, dose) not in out or on < out[(vaccine, dose)]:
-                    out[(vaccine, dose)] = on
-            object.__setattr__(self, "_doses", out)
+        """{(vaccine, dose): the first date it was given}: read from *dose_table*, else
+        worked out from *vaccinations* (at each read: give a *dose_table* where it is read
+        often)."""
+        if self.dose_table is not None:
+            return PersonDoses(self.dose_table, self.person_id)
+        out: dict[tuple[str, int], date] = {}
+        for vaccine, dose, on in self.vaccinations:
+            if (vaccine, dose) not in out or on < out[(vaccine, dose)]:
+                out[(vaccine, dose)] = on
         return out
 
     def present_on(self, day: date) -> bool:
@@ -240,6 +236,28 @@ class ChildRecord:
                 and (self.died_on is None or self.died_on > day)
                 and (self.moved_out is None or self.moved_out > day)
                 and (self.moved_in is None or self.moved_in <= day))
+
+
+class PersonDoses(Mapping[tuple[str, int], date]):
+    """One person's {(vaccine, dose): first date} in a table of many persons'."""
+
+    __slots__ = ("person", "table")
+
+    def __init__(self, table: Mapping[tuple[str, str, int], date], person: str) -> None:
+        self.table = table
+        self.person = person
+
+    def __getitem__(self, key: tuple[str, int]) -> date:
+        return self.table[(self.person, *key)]
+
+    def get(self, key: tuple[str, int], default: Any = None) -> Any:
+        return self.table.get((self.person, *key), default)
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return (k[1:] for k in self.table if k[0] == self.person)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 # --- rules (data a reviewer checks) ----------------------------------------------------
@@ -687,12 +705,25 @@ def maternal_in_period(e: Episode, p: Period) -> bool:
         e.moved_out is not None and e.moved_out <= e.delivery_date)
 
 
+_BIRTH = attrgetter("birth_date")
+_DOSE_TABLE = attrgetter("dose_table")
+
+
 class Children:
     """Child records sorted by birth date, for the indicators' birth-date pre-selection."""
 
     def __init__(self, records: Iterable[ChildRecord]) -> None:
-        self.records = sorted(records, key=lambda c: c.birth_date)
-        self._births = [c.birth_date for c in self.records]
+        self.records = sorted(records, key=_BIRTH)
+        self._births = list(map(_BIRTH, self.records))
+        tables = {id(t): t for t in map(_DOSE_TABLE, self.records)}
+        self.dose_table: Mapping[tuple[str, str, int], date] | None = (
+            next(iter(tables.values())) if len(tables) == 1 else None)
+        """The *dose_table* every record reads its doses from, if they share one."""
+
+    @property
+    def births(self) -> list[date]:
+        """The records' birth dates, in their order."""
+        return self._births
 
     def born_between(self, first: date, last: date) -> list[ChildRecord]:
         return self.records[bisect_left(self._births, first):bisect_right(self._births, last)]
@@ -750,18 +781,16 @@ def tally(indicator: Indicator, den: list[Any], num: list[Any]
             lists[0].append(r)
     for r in num:
         groups[r.area_code or ""][1].append(r)
-    den_births = indicator.counts == LIVE_BIRTH
-    num_births = indicator.numerator_counts == LIVE_BIRTH
-    total = Figure(indicator.code, per=indicator.per,
-                   numerator_ids=list(map(_PERSON_ID, num)),
-                   denominator_ids=list(map(_PERSON_ID, den)))
-    villages: dict[str, Figure] = {}
-    for key in sorted(groups):
-        v_den, v_num = groups[key]
-        v = villages[key] = Figure(
-            indicator.code, sum(r.live_births for r in v_num) if num_births else len(v_num),
-            sum(r.live_births for r in v_den) if den_births else len(v_den),
-            list(map(_PERSON_ID, v_num)), list(map(_PERSON_ID, v_den)), indicator.per)
-        total.numerator += v.numerator
-        total.denominator += v.denominator
-    return total, villages
+    return figure_of(indicator, den, num), {key: figure_of(indicator, *groups[key])
+                                            for key in sorted(groups)}
+
+
+def figure_of(indicator: Indicator, den: list[Any], num: list[Any]) -> Figure:
+    """One figure of *indicator*: what the records of *den* and *num* count (persons or
+    live births), with their ids in the order given."""
+    return Figure(indicator.code,
+                  sum(r.live_births for r in num) if indicator.numerator_counts == LIVE_BIRTH
+                  else len(num),
+                  sum(r.live_births for r in den) if indicator.counts == LIVE_BIRTH
+                  else len(den),
+                  list(map(_PERSON_ID, num)), list(map(_PERSON_ID, den)), indicator.per)

@@ -11,18 +11,24 @@ connection of its own, so saves go on meanwhile).
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import Any
 
 import sqlcipher3
 
 from desktop.domain import growth
+from desktop.domain import indicator_batch as batch
 from desktop.domain import indicators as ind
 from desktop.domain.child_schedule import add_months
 from desktop.services.errors import ServiceError
@@ -129,14 +135,16 @@ def _iso(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _colours(text: str | None) -> set[str]:
+@lru_cache(maxsize=256)  # a few distinct grade lists among thousands of assessments
+def _colours(text: str | None) -> frozenset[str]:
     if not text:
-        return set()
+        return frozenset()
     try:
         value = json.loads(text)
     except ValueError:
-        return set()
-    return {str(c) for c in value} if isinstance(value, list) else {str(value)}
+        return frozenset()
+    return frozenset(str(c) for c in value) if isinstance(value, list) else frozenset(
+        (str(value),))
 
 
 MANAGED_STATUSES = frozenset({"managed", "referred", "treated"})
@@ -151,20 +159,21 @@ def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     if not rows:
         return []
     ids = [r[1] for r in rows]
+    days = _Days()
     prenatal: dict[str, list[date]] = defaultdict(list)
     for pid, day in data.prenatal_visits(conn, ids):
-        prenatal[pid].append(date.fromisoformat(day))
+        prenatal[pid].append(days[day])
     home: dict[str, list[date]] = defaultdict(list)
     check42: dict[str, date] = {}
     for pid, kind, day in data.postpartum_visits(conn, ids):
-        on = date.fromisoformat(day)
+        on = days[day]
         if kind == "postpartum_42d":
             check42[pid] = min(on, check42.get(pid, on))
         else:
             home[pid].append(on)
-    colours: dict[str, set[str]] = defaultdict(set)
+    colours: dict[str, frozenset[str]] = {}
     for pid, text in data.assessment_colours(conn, ids):
-        colours[pid] |= _colours(text)
+        colours[pid] = colours.get(pid, frozenset()) | _colours(text)
     managed: set[str] = set()
     for pid, status, followups, _outcome, _closed in data.cases(conn, ids):
         if status in MANAGED_STATUSES or followups:
@@ -178,13 +187,14 @@ def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
         live = births.get((person, day))
         if live is None:  # a delivery whose children were not registered here
             live = (babies or 0) if (outcome or "live_birth") == "live_birth" else 0
+        graded = colours.get(pid)
         out.append(ind.Episode(
             person_id=person, pregnancy_id=pid, area_code=area_code,
-            delivery_date=date.fromisoformat(day), registered_ga_days=ga_days,
+            delivery_date=days[day], registered_ga_days=ga_days,
             prenatal_visits=tuple(sorted(prenatal.get(pid, ()))), place_level=level,
             live_births=int(live), discharge_date=_iso(discharge),
             postpartum_visits=tuple(sorted(home.get(pid, ()))), check_42d=check42.get(pid),
-            risk_colours=frozenset(colours.get(pid, set()) | _colours(risk)),
+            risk_colours=_colours(risk) if graded is None else graded | _colours(risk),
             case_managed=pid in managed, moved_out=_iso(moved.get(person)),
             died_on=_iso(died.get(person))))
     return out
@@ -192,6 +202,7 @@ def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
 
 _Z_KEYS = ("waz", "lhaz", "wlhz")
 _Z_MAX_DAYS = growth.WHO2006_MAX_DAYS
+_PERSON = itemgetter(0)
 
 
 class _Days(dict):
@@ -203,22 +214,17 @@ class _Days(dict):
         return day
 
 
-def _checks(rows: list[tuple], sex: str | None, z_from: date,
-            days: _Days | None = None) -> tuple[ind.ChildCheck, ...]:
-    """A child's checks, oldest first. Records saved by this program carry their z-scores;
-    rows that came without them (older or generated ones) are scored here with the same WHO
-    function, only as far back as the indicators look (the latest measured check of the
-    period for each z-score): scoring is the costly part of a report."""
-    days = _Days() if days is None else days
-    rows = sorted(rows, key=lambda r: r[1])
-    if all(r[9] is not None or r[10] is not None or r[11] is not None for r in rows):
-        # Every check carries a stored score: nothing to score, so no scan for the latest.
-        return tuple(ind.ChildCheck(days[r[1]], r[2], r[3] if r[3] is not None else 0,
-                                    r[9], r[10], r[11], r[7], r[8]) for r in rows)
+def _scored_checks(rows: list[tuple], sex: str | None, z_from: date, days: _Days
+                   ) -> tuple[ind.ChildCheck, ...]:
+    """A child's checks (rows of data.child_visits, oldest first) when some came without
+    z-scores (older or generated records): those are scored here with the WHO function
+    record_visit uses, only as far back as the indicators look (the latest measured check
+    of the period for each z-score): scoring is the costly part of a report."""
     need = set(_Z_KEYS)
     out: list[ind.ChildCheck] = []
     for row in reversed(rows):
-        (_pid, day, kind, age, weight, length, lying, hb, feeding, waz, lhaz, wlhz) = row[:12]
+        (_pid, day, kind, age0, waz, lhaz, wlhz, hb, feeding, weight, length, lying,
+         age) = row
         on = days[day]
         if need and on >= z_from and kind != "birth":
             if (waz is None and lhaz is None and wlhz is None and (weight or length)
@@ -230,8 +236,7 @@ def _checks(rows: list[tuple], sex: str | None, z_from: date,
             for key, value in zip(_Z_KEYS, (waz, lhaz, wlhz), strict=True):
                 if value is not None:
                     need.discard(key)
-        out.append(ind.ChildCheck(on, kind, age if age is not None else 0, waz, lhaz, wlhz,
-                                  hb, feeding))
+        out.append(ind.ChildCheck(on, kind, age0, waz, lhaz, wlhz, hb, feeding))
     out.reverse()
     return tuple(out)
 
@@ -241,41 +246,79 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
                   ) -> ind.Children:
     """Children the period's child indicators can count (born up to 7 years before the
     period), with their checks from *visits_from* (default: one look-back year before the
-    period end, or the period start if earlier) to the period end, and their doses given
-    from EARLY_DOSE_TOLERANCE_DAYS before the period to its end. Four queries."""
+    period end, or the period start if earlier) to the period end, and the first date of
+    each dose given from EARLY_DOSE_TOLERANCE_DAYS before the period to its end. Four
+    queries. A year of a township is some 250,000 rows: they are turned into records
+    column by column (map, zip, itemgetter: no Python code runs per row)."""
     born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
     first_visit = visits_from or min(period.start,
                                      add_months(period.end + timedelta(days=1),
                                                 -ind.LOOK_BACK_MONTHS))
-    people = {r[0]: r for r in data.children(conn, born_from, period.end, area)
-              if allowed is None or r[1] in allowed}
-    raw: dict[str, list[tuple]] = defaultdict(list)
-    for row in data.child_visits(conn, first_visit, period.end):
-        if row[0] in people:
-            raw[row[0]].append(row)
-    doses: dict[str, list[tuple[str, int, date]]] = defaultdict(list)
-    first_dose = period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
+    people = data.children(conn, born_from, period.end, area)
+    if allowed is not None:
+        people = [r for r in people if r[1] in allowed]
     days = _Days()
-    for pid, vaccine, dose, given in data.vaccinations(conn, first_dose, period.end):
-        if pid in people:
-            doses[pid].append((vaccine, int(dose), days[given]))
-    moved = data.moved_away(conn)
-    died = data.deaths(conn, data.CHILD_DEATHS)
-    records = []
-    for pid, (_id, area_code, sex, birth, status) in people.items():
-        death = _iso(died.get(pid))
-        if death is None and status == "dead":
+    sexes = {r[0]: r[2] for r in people}
+    checks = _checks(data.child_visits(conn, first_visit, period.end), sexes, period.start,
+                     days)
+    table = _first_doses(data.vaccinations(
+        conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end), days)
+    moved = {pid: days[day] for pid, day in data.moved_away(conn).items()}
+    died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()}
+    for pid, _area, _sex, birth, status in people:
+        if status == "dead" and pid not in died:
             # Marked dead without a report: the date is unknown, so the child is counted
             # in no period after the birth (never as living).
-            death = date.fromisoformat(birth)
-        records.append(ind.ChildRecord(
-            pid, area_code, sex, days[birth],
-            _checks(raw[pid], sex, period.start, days) if pid in raw else (),
-            tuple(doses.get(pid, ())), death, None, _iso(moved.get(pid))))
-    return ind.Children(records)
+            died[pid] = days[birth]
+    ids = list(map(_PERSON, people))
+    fields = zip(ids, map(itemgetter(1), people), map(itemgetter(2), people),
+                 map(days.__getitem__, map(itemgetter(3), people)),
+                 map(checks.get, ids, repeat(())), repeat(()), map(died.get, ids),
+                 repeat(None), map(moved.get, ids), repeat(table))
+    # ChildRecord is a NamedTuple: tuple.__new__ skips its Python-level __new__.
+    return ind.Children(map(tuple.__new__, repeat(ind.ChildRecord), fields))
+
+
+def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, days: _Days
+            ) -> dict[str, tuple[ind.ChildCheck, ...]]:
+    """{child id: its checks, oldest first} from data.child_visits rows (oldest first)."""
+    rows.sort(key=_PERSON)  # stable: each child's rows stay oldest first
+    fields = zip(map(days.__getitem__, map(itemgetter(1), rows)),
+                 *(map(itemgetter(i), rows) for i in range(2, 9)), strict=True)
+    made = map(tuple.__new__, repeat(ind.ChildCheck), fields)
+    pairs = zip(map(_PERSON, rows), made, strict=True)
+    out = {pid: tuple(map(itemgetter(1), group)) for pid, group in groupby(pairs, _PERSON)}
+    # Rows that came without z-scores but with a weight or length are scored (rare).
+    if any(map(itemgetter(9), rows)) or any(map(itemgetter(10), rows)):
+        unscored = {r[0] for r in rows if r[9] or r[10]}
+        for pid, group in groupby(rows, _PERSON):
+            if pid in unscored and pid in sexes:
+                out[pid] = _scored_checks(list(group), sexes[pid], z_from, days)
+    return out
+
+
+def _first_doses(rows: list[tuple], days: _Days) -> dict[tuple[str, str, int], date]:
+    """{(child id, vaccine, dose): first date given} from data.vaccinations rows (in the
+    order given: read backwards, the first date is the one left in the dict)."""
+    return dict(zip(map(itemgetter(0, 1, 2), reversed(rows)),
+                    map(days.__getitem__, map(itemgetter(3), reversed(rows))), strict=True))
 
 
 # --- computing -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """A report makes some half a million small objects and no reference cycles; the
+    cycle collector would walk all of them again and again as they pile up (a sixth of
+    the report's time), for nothing. It is switched back on after, whatever happens."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = None,
@@ -297,21 +340,22 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
             progress(n, steps)
 
     step(0)
-    episodes = (load_episodes(conn, period, area, allowed)
-                if any(i.group == ind.MATERNAL for i in table) else [])
-    step(1)
-    kids = (load_children(conn, period, area, allowed)
-            if any(i.group != ind.MATERNAL for i in table) else ind.Children(()))
-    step(2)
-    rows = []
-    for n, indicator in enumerate(table, 3):
-        records = episodes if indicator.group == ind.MATERNAL else kids
-        figure, villages = ind.evaluate(indicator, records, period)
-        rows.append(ReportRow(indicator, figure, villages))
-        step(n)
+    with _no_cycle_collection():
+        episodes = (load_episodes(conn, period, area, allowed)
+                    if any(i.group == ind.MATERNAL for i in table) else [])
+        step(1)
+        kids = (load_children(conn, period, area, allowed)
+                if any(i.group != ind.MATERNAL for i in table) else ind.Children(()))
+        step(2)
+        rows = [ReportRow(indicator, figure, villages) for indicator, (figure, villages)
+                in zip(table, batch.evaluate_all(table, episodes, kids, period), strict=True)]
+        counts = {"deliveries": len(episodes), "children": len(kids)}
+        # Freed before the collector is back: it would first walk every record made.
+        del episodes, kids
+    step(steps)
     villages = sorted({v for r in rows for v in r.by_village if v})
     return Report(period, area, rows, villages, round(time.perf_counter() - started, 3),
-                  {"deliveries": len(episodes), "children": len(kids)})
+                  counts)
 
 
 def trend(conn: sqlcipher3.Connection, period: ind.Period, code: str,

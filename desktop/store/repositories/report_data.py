@@ -140,44 +140,37 @@ def children(conn: sqlcipher3.Connection, born_from: date, born_to: date, area: 
         [born_from.isoformat(), born_to.isoformat(), *params]).fetchall()
 
 
+def _live(table: str) -> str:
+    """A condition leaving out *table*'s events that a live correction replaces, in rowids
+    (every index holds them, so a covering read stays on its index)."""
+    return (f" AND rowid NOT IN (SELECT rowid FROM {table} WHERE id IN (SELECT supersedes"
+            f" FROM {table} WHERE supersedes IS NOT NULL AND deleted = 0))")
+
+
 def child_visits(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
-    """Child contacts dated *first*..*last* (every child; the caller keeps its own):
-    (person_id, visit_date, kind, age_days, weight_kg, length_cm, lying, hb_g_l, feeding,
-    waz, lhaz, wlhz), corrections applied."""
-    rows = conn.execute(
-        "SELECT person_id, visit_date, kind, age_days, weight_kg, length_cm, lying, hb_g_l,"
-        " feeding, waz, lhaz, wlhz, rowid FROM child_visits INDEXED BY report_child_visits"
-        " WHERE visit_date BETWEEN ? AND ? AND deleted = 0",
-        (first.isoformat(), last.isoformat())).fetchall()
-    gone = _superseded(conn, "child_visits")
-    if gone:
-        rowids = _rowids(conn, "child_visits", gone)
-        rows = [r for r in rows if r[12] not in rowids]
-    return rows
+    """Child contacts dated *first*..*last* (every child; the caller keeps its own), oldest
+    first, corrections applied: (person_id, visit_date, kind, age_days or 0, waz, lhaz,
+    wlhz, hb_g_l, feeding, weight_kg, length_cm, lying, age_days). The last four are only
+    given for a row without z-scores (to be scored by the caller), None otherwise: most
+    rows carry their scores, and every value a row returns is an object to make."""
+    unscored = "waz IS NULL AND lhaz IS NULL AND wlhz IS NULL"
+    return conn.execute(
+        "SELECT person_id, visit_date, kind, coalesce(age_days, 0), waz, lhaz, wlhz, hb_g_l,"
+        f" feeding, CASE WHEN {unscored} THEN weight_kg END, CASE WHEN {unscored} THEN"
+        f" length_cm END, CASE WHEN {unscored} THEN lying END, CASE WHEN {unscored} THEN"
+        " age_days END FROM child_visits INDEXED BY report_child_visits"
+        " WHERE visit_date BETWEEN ? AND ? AND deleted = 0" + _live("child_visits")
+        + " ORDER BY visit_date", (first.isoformat(), last.isoformat())).fetchall()
 
 
 def vaccinations(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
-    """Doses given *first*..*last*: (person_id, vaccine, dose, given_on), corrections
-    applied."""
-    rows = conn.execute(
-        "SELECT person_id, vaccine, dose, given_on, rowid FROM vaccinations"
-        " INDEXED BY report_vaccinations WHERE given_on BETWEEN ? AND ? AND deleted = 0",
+    """Doses given *first*..*last*, in the order given: (person_id, vaccine, dose,
+    given_on), corrections applied."""
+    return conn.execute(
+        "SELECT person_id, vaccine, dose, given_on FROM vaccinations"
+        " INDEXED BY report_vaccinations WHERE given_on BETWEEN ? AND ? AND deleted = 0"
+        + _live("vaccinations") + " ORDER BY given_on",
         (first.isoformat(), last.isoformat())).fetchall()
-    gone = _superseded(conn, "vaccinations")
-    if gone:
-        rowids = _rowids(conn, "vaccinations", gone)
-        rows = [r for r in rows if r[4] not in rowids]
-    return [r[:4] for r in rows]
-
-
-def _rowids(conn: sqlcipher3.Connection, table: str, ids: set[str]) -> set[int]:
-    out: set[int] = set()
-    listed = sorted(ids)
-    for lo in range(0, len(listed), 900):
-        chunk = listed[lo:lo + 900]
-        out.update(r[0] for r in conn.execute(
-            f"SELECT rowid FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return out
 
 
 def persons_brief(conn: sqlcipher3.Connection, ids: list[str]) -> list[tuple]:
