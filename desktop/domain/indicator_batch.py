@@ -19,9 +19,9 @@ A row this module does not know is evaluated by ``indicators.evaluate``.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
-from itertools import compress, repeat
+from itertools import compress, filterfalse, groupby, repeat
 from operator import and_, attrgetter, le, or_, sub
 from typing import Any
 
@@ -43,6 +43,7 @@ _EARLY = timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
 _ANAEMIA_FROM = ANAEMIA_AGE_MONTHS[0]
 _ANAEMIA_BEFORE = min(ANAEMIA_AGE_MONTHS[1], ind.UNDER_5_MONTHS)
 _ID = attrgetter("person_id")
+_EVENTS = attrgetter("died_on", "moved_out", "moved_in")
 
 
 def evaluate_all(table: Sequence[ind.Indicator], episodes: Sequence[ind.Episode],
@@ -313,7 +314,7 @@ def _doses(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
     table = children.dose_table
     if not rows or table is None:
         return {}
-    runs = _Runs(children)
+    runs = _Runs(children, max(table.values(), default=date.min))
     return {n: _dose_row(indicator, runs, table, period) for n, indicator in rows}
 
 
@@ -321,22 +322,18 @@ class _Runs:
     """The birth-ordered children with their ids, and where each village's children are
     in that order (for cutting a run of children into villages)."""
 
-    def __init__(self, children: ind.Children) -> None:
-        self.records = children.records
+    def __init__(self, children: ind.Children, latest: date) -> None:
+        """*latest*: the last date of the dose table."""
+        self.records = records = children.records
         self.births = children.births
-        self.ids = list(map(_ID, self.records))
-        self.villages: dict[str, list[int]] = {}
+        self.ids = list(map(_ID, records))
+        self.latest = latest
+        areas = [c.area_code or "" for c in records]
+        at = areas.__getitem__
+        self.villages: dict[str, list[int]] = {
+            key: list(group) for key, group in groupby(sorted(range(len(areas)), key=at), at)}
         # Children whose presence on a day is not simply "born by then".
-        self.unsettled: list[int] = []
-        for i, c in enumerate(self.records):
-            key = c.area_code or ""
-            at = self.villages.get(key)
-            if at is None:
-                self.villages[key] = [i]
-            else:
-                at.append(i)
-            if c.died_on is not None or c.moved_out is not None or c.moved_in is not None:
-                self.unsettled.append(i)
+        self.unsettled = list(compress(range(len(records)), map(any, map(_EVENTS, records))))
 
     def figures(self, indicator: ind.Indicator, first: int, last: int, hits: list[bool],
                 absent: set[int]) -> Result:
@@ -344,8 +341,9 @@ class _Runs:
         without the *absent* children."""
         ids = self.ids
 
-        def figure(at: Iterable[int]) -> ind.Figure:
-            at = [i for i in at if i not in absent] if absent else list(at)
+        def figure(at: list[int]) -> ind.Figure:
+            if absent:
+                at = list(filterfalse(absent.__contains__, at))
             den = list(map(ids.__getitem__, at))
             num = list(compress(den, map(hits.__getitem__, map(sub, at, repeat(first)))))
             return ind.Figure(indicator.code, len(num), len(den), num, den, indicator.per)
@@ -356,7 +354,11 @@ class _Runs:
             v = figure(at[bisect_left(at, first):bisect_left(at, last)])
             if v.denominator:
                 villages[key] = v
-        return figure(range(first, last)), villages
+        if absent:
+            return figure(list(range(first, last))), villages
+        den = ids[first:last]
+        num = list(compress(den, hits))
+        return ind.Figure(indicator.code, len(num), len(den), num, den, indicator.per), villages
 
 
 def _dose_row(indicator: ind.Indicator, runs: _Runs, table: Mapping[tuple[str, str, int], date],
@@ -382,9 +384,9 @@ def _dose_row(indicator: ind.Indicator, runs: _Runs, table: Mapping[tuple[str, s
     earliest_of = {b: due(b) - _EARLY for b in set(run)}
     earliest = list(map(earliest_of.__getitem__, run))
     ids = runs.ids[first:last]
-    hits = _given(table, ids, vaccine, dose, earliest, end)
+    hits = _given(table, ids, vaccine, dose, earliest, end, runs.latest)
     if other is not None:
-        hits = list(map(or_, hits, _given(table, ids, *other, earliest, end)))
+        hits = list(map(or_, hits, _given(table, ids, *other, earliest, end, runs.latest)))
     records = runs.records
     absent = {i for i in runs.unsettled[bisect_left(runs.unsettled, first):
                                         bisect_left(runs.unsettled, last)]
@@ -393,9 +395,12 @@ def _dose_row(indicator: ind.Indicator, runs: _Runs, table: Mapping[tuple[str, s
 
 
 def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: str,
-           dose: int, earliest: list[date], end: date) -> list[bool]:
+           dose: int, earliest: list[date], end: date, latest: date) -> list[bool]:
     """For each child of *ids*: was the first dose given between its earliest day and
-    *end*."""
-    on = list(map(table.get, zip(ids, repeat(vaccine), repeat(dose)), repeat(date.min)))
+    *end* (*latest*: the last date in the table)."""
     # A dose never given reads as date.min: before any earliest day.
-    return list(map(and_, map(le, earliest, on), map(le, on, repeat(end))))
+    on = map(table.get, zip(ids, repeat(vaccine), repeat(dose)), repeat(date.min))
+    if latest <= end:  # as in a report, which reads no dose after the period
+        return list(map(le, earliest, on))
+    given = list(on)
+    return list(map(and_, map(le, earliest, given), map(le, given, repeat(end))))

@@ -10,6 +10,7 @@ compact index pages.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 
@@ -58,29 +59,31 @@ def deliveries(conn: sqlcipher3.Connection, first: date, last: date, area: str |
 
 def _for_pregnancies(conn: sqlcipher3.Connection, sql: str, pregnancy_ids: list[str]
                      ) -> list[tuple]:
-    out: list[tuple] = []
-    for lo in range(0, len(pregnancy_ids), 900):
-        chunk = pregnancy_ids[lo:lo + 900]
-        out.extend(conn.execute(sql.format(ids=",".join("?" * len(chunk))), chunk))
-    return out
+    """*sql* with {ids} standing for the pregnancies given: one query whatever their number
+    (a JSON list, not one parameter each)."""
+    return conn.execute(sql.format(ids="SELECT value FROM json_each(?1)"),
+                        (json.dumps(pregnancy_ids),)).fetchall()
+
+
+def _live_of(table: str) -> str:
+    """Leaves out the events of *table* that a live correction of the same pregnancies
+    replaces."""
+    return (f" AND id NOT IN (SELECT supersedes FROM {table} WHERE deleted = 0 AND supersedes"
+            " IS NOT NULL AND pregnancy_id IN ({ids}))")
 
 
 def prenatal_visits(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
     """(pregnancy_id, visit_date) of the live prenatal visits of these pregnancies."""
-    rows = _for_pregnancies(conn, "SELECT id, supersedes, pregnancy_id, visit_date FROM"
-                            " prenatal_visits WHERE deleted = 0 AND pregnancy_id IN ({ids})",
-                            pregnancy_ids)
-    gone = {r[1] for r in rows if r[1]}
-    return [(r[2], r[3]) for r in rows if r[0] not in gone]
+    return _for_pregnancies(conn, "SELECT pregnancy_id, visit_date FROM prenatal_visits WHERE"
+                            " deleted = 0 AND pregnancy_id IN ({ids})"
+                            + _live_of("prenatal_visits"), pregnancy_ids)
 
 
 def postpartum_visits(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
     """(pregnancy_id, kind, visit_date) of the live postpartum visits and 42-day checks."""
-    rows = _for_pregnancies(conn, "SELECT id, supersedes, pregnancy_id, kind, visit_date FROM"
-                            " postpartum_visits WHERE deleted = 0 AND pregnancy_id IN ({ids})",
-                            pregnancy_ids)
-    gone = {r[1] for r in rows if r[1]}
-    return [(r[2], r[3], r[4]) for r in rows if r[0] not in gone]
+    return _for_pregnancies(conn, "SELECT pregnancy_id, kind, visit_date FROM"
+                            " postpartum_visits WHERE deleted = 0 AND pregnancy_id IN ({ids})"
+                            + _live_of("postpartum_visits"), pregnancy_ids)
 
 
 def assessment_colours(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
