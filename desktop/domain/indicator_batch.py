@@ -205,39 +205,37 @@ def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
         (nb_last, hb_from, five, hb_before, under_3, under_7, first, required,
          looks) = facts
         (nb_in, u3_in, u7_in, bf_in, wz_in, lz_in, wl_in, hb_in) = looks
-        # One walk through the checks (the rules' conditions, ties to the later check).
+        # One walk through the checks (the rules' conditions, ties to the later check:
+        # a latest day starts at date.min, before any check).
         count = 0
         visited = False
         wz = lz = wl = hb = feeding = None
-        wz_on = lz_on = wl_on = hb_on = bf_on = None
-        for k in c.checks:
-            on = k[0]
-            kind = k[1]
+        wz_on = lz_on = wl_on = hb_on = bf_on = date.min
+        for on, kind, age, waz, lhaz, wlhz, hb_g_l, feeds in c.checks:
             if kind == "birth":
                 continue
             if first <= on <= end:
                 count += 1
             if kind == NEWBORN and b <= on <= nb_last:
                 visited = True
-            if not start <= on <= end:
+            if on < start or on > end:
                 continue
             if on < five:
-                v = k[3]
-                if v is not None and (wz_on is None or on >= wz_on):
-                    wz_on, wz = on, v
-                v = k[4]
-                if v is not None and (lz_on is None or on >= lz_on):
-                    lz_on, lz = on, v
-                v = k[5]
-                if v is not None and (wl_on is None or on >= wl_on):
-                    wl_on, wl = on, v
-            v = k[6]
-            if v is not None and hb_from <= on < hb_before and (hb_on is None or on >= hb_on):
-                hb_on, hb = on, v
-            v = k[7]
-            if v is not None and k[2] < EXCLUSIVE_UNTIL_DAYS and (bf_on is None
-                                                                   or on >= bf_on):
-                bf_on, feeding = on, v
+                if waz is not None and on >= wz_on:
+                    wz_on = on
+                    wz = waz
+                if lhaz is not None and on >= lz_on:
+                    lz_on = on
+                    lz = lhaz
+                if wlhz is not None and on >= wl_on:
+                    wl_on = on
+                    wl = wlhz
+            if hb_g_l is not None and hb_from <= on < hb_before and on >= hb_on:
+                hb_on = on
+                hb = hb_g_l
+            if feeds is not None and age < EXCLUSIVE_UNTIL_DAYS and on >= bf_on:
+                bf_on = on
+                feeding = feeds
         village = villages.get(c.area_code or "") or tallies.village(c.area_code or "")
         pid = c.person_id
         if nb_in and start <= b <= end:
@@ -262,7 +260,7 @@ def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
                 if count:
                     u7_num.append(pid)
                     village[5].append(pid)
-        if bf_in and bf_on is not None:
+        if bf_in and feeding is not None:
             bf_den.append(pid)
             village[6].append(pid)
             if feeding == EXCLUSIVE:
