@@ -1,9 +1,10 @@
 """Maternal worklist providers: scheduled prenatal visits, the delivery record once the EDD
 has passed, postpartum visits, and high-risk case follow-ups (desktop.services.worklist).
 
-Each provider reads with one grouped query per kind (the whole 100k-person store is read
-in well under 100 ms, bench/run.py worklist_ms) and turns windows into WorkItems with
-desktop.domain.schedule.
+Each provider reads with one grouped query per kind and turns windows into WorkItems with
+desktop.domain.schedule (bench/run.py worklist_maternal_ms). The list itself reads the
+items stored per person (desktop.services.worklist_due); these functions are what that
+table is tested against.
 """
 
 from __future__ import annotations
