@@ -12,7 +12,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from desktop.ui.models.children_model import ChildrenModel
 from desktop.ui.tasks import run_task
 from desktop.ui.views.children_record import ChildRecordView
 from desktop.ui.widgets.base import BusyBar, Retranslatable
+from desktop.ui.widgets.tables import fit_columns
 
 SEARCH_DELAY_MS = 250
 COUNT_TEXT = N_("{count} children")
@@ -75,9 +75,7 @@ class ChildrenPage(Retranslatable, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.activated.connect(self._activated)  # Enter or double-click
         self.count_label = QLabel(objectName="children_count")
         self.error_label = QLabel(objectName="children_error")

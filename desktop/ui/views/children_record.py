@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
@@ -40,6 +39,7 @@ from desktop.ui.models.children_model import HBIG_FLAG, REFERRAL_FLAG, child_nam
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets.base import BusyBar, Retranslatable
 from desktop.ui.widgets.growth_chart_widget import GrowthChartWidget
+from desktop.ui.widgets.tables import fit_columns
 
 VISIT_COLUMNS = (N_("Contact"), N_("Window"), N_("Visit date"), N_("Age"), N_("Weight (kg)"),
                  N_("Length/height (cm)"), N_("Head (cm)"), N_("WAZ"), N_("LHAZ"),
@@ -132,6 +132,7 @@ class ChildRecordView(Retranslatable, QWidget):
         column.addWidget(self.catch_up_label)
         column.addWidget(self.doses_table, 1)
         self.chart_choice = QComboBox(objectName="chart_choice")
+        self.chart_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key, _title in CHARTS:
             self.chart_choice.addItem("", key)
         self.chart_choice.currentIndexChanged.connect(self.show_chart)
@@ -177,8 +178,7 @@ class ChildRecordView(Retranslatable, QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(table)
         return table
 
     @property

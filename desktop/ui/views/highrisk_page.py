@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -30,6 +29,7 @@ from desktop.ui.tasks import run_task
 from desktop.ui.views.women_page import open_record_dialog, report_background_failure
 from desktop.ui.widgets.base import BusyBar, Retranslatable
 from desktop.ui.widgets.risk_badge import RiskBadgeDelegate
+from desktop.ui.widgets.tables import fit_columns
 
 COLOUR_FILTERS = ("orange", "red", "purple", "yellow")
 
@@ -45,6 +45,9 @@ class HighRiskPage(Retranslatable, QWidget):
         self.cases: list[dict] = []
         self.colour_filter = QComboBox(objectName="highrisk_colour")
         self.status_filter = QComboBox(objectName="highrisk_status")
+        for combo in (self.colour_filter, self.status_filter):
+            # Refilled in each language: as wide as the words of the one shown now.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.closed_box = QCheckBox(objectName="highrisk_closed")
         self.refresh_button = QPushButton(objectName="highrisk_refresh")
         self.open_button = QPushButton(objectName="highrisk_open")
@@ -58,9 +61,7 @@ class HighRiskPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.activated.connect(lambda _i: self.open_selected())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.colour_filter.currentIndexChanged.connect(self._apply)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +29,7 @@ from desktop.ui.models.women import RISK_COLUMN, WomenModel
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets.base import BusyBar, Retranslatable
 from desktop.ui.widgets.risk_badge import RiskBadgeDelegate
+from desktop.ui.widgets.tables import fit_columns
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 100
@@ -77,9 +77,7 @@ class WomenPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
         self.timer = QTimer(self, objectName="women_search_timer")
