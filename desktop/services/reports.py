@@ -367,17 +367,21 @@ def trend(conn: sqlcipher3.Connection, period: ind.Period, code: str,
     if indicator is None:
         raise KeyError(code)
     months = period.months()
-    if indicator.group == ind.MATERNAL:
-        records: Any = load_episodes(conn, period, area, allowed)
-    else:
-        first = min(period.start, add_months(months[0].end + timedelta(days=1),
-                                              -ind.LOOK_BACK_MONTHS))
-        records = load_children(conn, period, area, allowed, visits_from=first)
+    episodes: list[ind.Episode] = []
+    kids = ind.Children(())
     out = []
-    for month in months:
-        if cancelled is not None and cancelled():
-            raise ReportStoppedError()
-        out.append((month, ind.evaluate(indicator, records, month)[0]))
+    with _no_cycle_collection():
+        if indicator.group == ind.MATERNAL:
+            episodes = load_episodes(conn, period, area, allowed)
+        else:
+            first = min(period.start, add_months(months[0].end + timedelta(days=1),
+                                                  -ind.LOOK_BACK_MONTHS))
+            kids = load_children(conn, period, area, allowed, visits_from=first)
+        for month in months:
+            if cancelled is not None and cancelled():
+                raise ReportStoppedError()
+            out.append((month, batch.evaluate_all([indicator], episodes, kids, month)[0][0]))
+        del episodes, kids
     return out
 
 

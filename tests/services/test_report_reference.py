@@ -85,11 +85,12 @@ def township(tmp_path_factory):
     store.close()
 
 
-def _reference_children(conn, period: ind.Period) -> ind.Children:
+def _reference_children(conn, period: ind.Period, visits_from: date | None = None
+                        ) -> ind.Children:
     """The children as the indicators' text describes them, one row at a time."""
     born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
-    first_visit = min(period.start, add_months(period.end + timedelta(days=1),
-                                               -ind.LOOK_BACK_MONTHS))
+    first_visit = visits_from or min(period.start, add_months(period.end + timedelta(days=1),
+                                                              -ind.LOOK_BACK_MONTHS))
     first_dose = period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
 
     def replaced(table: str) -> set[str]:
@@ -171,3 +172,21 @@ def test_one_village_and_the_changes_on_top_of_the_demo(township):
     records = reports.load_children(conn, period, None)
     assert sum(1 for c in records if c.died_on is not None) >= 2
     assert any(c.moved_out == date(2025, 8, 1) for c in records)
+
+
+@pytest.mark.parametrize("code", ["vacc_DTaP_1", "under3_system_mgmt", "prenatal_5"])
+def test_monthly_trend_gives_each_month_evaluated_alone(township, code):
+    conn = township[0].conn
+    period = PERIODS[0]
+    indicator = next(i for i in ind.indicators(period.end) if i.code == code)
+    if indicator.group == ind.MATERNAL:
+        records = reports.load_episodes(conn, period, None)
+    else:
+        first = add_months(period.months()[0].end + timedelta(days=1),
+                           -ind.LOOK_BACK_MONTHS)
+        records = _reference_children(conn, period, visits_from=first)
+    months = reports.trend(conn, period, code)
+    assert [m for m, _f in months] == period.months()
+    for month, figure in months:
+        assert figure == ind.evaluate(indicator, records, month)[0], month.label
+    assert sum(f.denominator for _m, f in months)
