@@ -62,6 +62,8 @@ def test_register_visit_case_worklist_delivery_postpartum(qtbot, window):  # noq
     field(visit, "prenatal_cancel").click()
     assert field(view, "record_badge").colours() == ("orange",)
     assert field(view, "record_case_status").text()
+    # No new case status is chosen for the user (one click must not close the case).
+    assert field(view, "case_status_combo").currentData() is None
     risk_rows = field(view, "risk_history_table")
     assert isinstance(risk_rows, QTableWidget) and risk_rows.rowCount() == 2
     view.tabs.setCurrentIndex(2)

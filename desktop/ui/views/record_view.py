@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.schedule import ga_days_on
 from desktop.errors import AppError
 from desktop.i18n import N_, _
+from desktop.i18n.child_texts import LIST_SEPARATOR
 from desktop.i18n.risk_texts import colour_text, factors_text
 from desktop.i18n.worklist_texts import (
     CASE_OUTCOME_TEXTS,
@@ -58,8 +58,14 @@ from desktop.ui.models.display import (
     person_name,
     village_text,
 )
+from desktop.ui.views.forms.small_forms import (
+    CLASSIFICATION_TEXTS,
+    DISPOSAL_TEXTS,
+    FINDING_TEXTS,
+)
 from desktop.ui.widgets.base import Retranslatable
 from desktop.ui.widgets.risk_badge import COLOURS_ROLE, RiskBadge, RiskBadgeDelegate
+from desktop.ui.widgets.tables import fit_columns
 
 # What made the grade change (risk_assessments.trigger, set by the services).
 TRIGGER_TEXTS = {"registration": N_("Pregnancy registered"),
@@ -78,8 +84,7 @@ def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> Non
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table).fit()
 
 
 def _table(name: str) -> QTableWidget:
@@ -87,7 +92,7 @@ def _table(name: str) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    fit_columns(table)
     return table
 
 
@@ -403,6 +408,8 @@ class RecordView(Retranslatable, QWidget):
             self.case_info.setText("\n".join(x for x in lines if x))
         self.case_status_combo.clear()
         allowed = sorted(TRANSITIONS.get(case["status"], ())) if case else []
+        # Nothing chosen at first: "closed" sorts first and one click would close the case.
+        self.case_status_combo.addItem(_("— choose —"), None)
         for status in allowed:
             self.case_status_combo.addItem(text(CASE_STATUS_TEXTS, status), status)
         self.case_outcome_combo.clear()
@@ -420,7 +427,7 @@ class RecordView(Retranslatable, QWidget):
                 rows.append([day_text(f.get("followup_date")),
                              text(FOLLOWUP_STATUS_TEXTS, f.get("status")), f.get("notes") or "",
                              day_text(f.get("next_date")),
-                             self.users.get(f.get("recorded_by") or "", "")])
+                             self._user_name(f.get("recorded_by") or f.get("updated_by"))])
         _fill(self.followups_table, headers, rows)
 
     def _draw_delivery(self, current: Any) -> None:
@@ -443,10 +450,11 @@ class RecordView(Retranslatable, QWidget):
             findings = p.get("findings") or {}
             abnormal = [k for k, v in findings.items() if v == "abnormal"]
             rows.append([kind_text(p.get("kind") or ""), day_text(p.get("visit_date")), bp,
-                         _("Abnormal: {items}", items=", ".join(abnormal)) if abnormal
+                         _("Abnormal: {items}", items=_(LIST_SEPARATOR).join(
+                             text(FINDING_TEXTS, k) for k in abnormal)) if abnormal
                          else _("Normal") if findings else "",
-                         text(CASE_OUTCOME_TEXTS, p.get("classification")),
-                         p.get("disposal") or ""])
+                         text(CLASSIFICATION_TEXTS, p.get("classification")),
+                         text(DISPOSAL_TEXTS, p.get("disposal"))])
         _fill(self.postpartum_table, headers, rows)
 
     def _draw_children(self) -> None:
@@ -455,6 +463,9 @@ class RecordView(Retranslatable, QWidget):
                  text(SEX_TEXTS, c.get("sex")), day_text(c.get("birth_date")),
                  village_text(c.get("area_code"))] for c in self.record.children]
         _fill(self.children_table, headers, rows)
+
+    def _user_name(self, user_id: str | None) -> str:
+        return self.users.get(user_id or "", "")
 
     # -- actions ----------------------------------------------------------------------------
     def open_print(self) -> QDialog:

@@ -23,6 +23,8 @@ from desktop.ui.views.forms.base import FormDialog, IssueLabel, today
 KIND_CHOICES = {"postpartum_7d": N_("Postpartum home visit (3–7 days)"),
                 "postpartum_42d": N_("42-day postpartum check")}
 NORMAL_TEXTS = {"normal": N_("Normal"), "abnormal": N_("Abnormal")}
+FINDING_TEXTS = {"breasts": N_("Breasts"), "lochia": N_("Lochia"), "uterus": N_("Uterus"),
+                 "wound": N_("Wound")}
 CLASSIFICATION_TEXTS = {"recovered": N_("Recovered"), "not_recovered": N_("Not recovered")}
 DISPOSAL_TEXTS = {"close": N_("Close the record"), "refer": N_("Refer")}
 GUIDANCE_TEXTS = {"sexual_health": N_("Sexual health"), "contraception": N_("Contraception"),
@@ -50,8 +52,7 @@ class PostpartumForm(FormDialog):
         self.add_date("visit_date", N_("Visit date"), today())
         self.add_line("sbp", N_("Blood pressure, systolic (mmHg)"), width=100)
         self.add_line("dbp", N_("Blood pressure, diastolic (mmHg)"), width=100)
-        for name, label in (("breasts", N_("Breasts")), ("lochia", N_("Lochia")),
-                            ("uterus", N_("Uterus")), ("wound", N_("Wound"))):
+        for name, label in FINDING_TEXTS.items():
             self.add_combo(name, label, {k: NORMAL_TEXTS[k] for k in NORMAL_ABNORMAL})
         self.add_line("general_health", N_("General health"))
         self.add_line("mental_state", N_("Mental state"))
