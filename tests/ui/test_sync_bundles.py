@@ -24,7 +24,7 @@ from desktop.services.session import Session  # noqa: E402
 from desktop.store.repositories import sync_state  # noqa: E402
 from desktop.ui import tasks  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.ui.views.sync_page import SyncPage  # noqa: E402
+from desktop.ui.views.sync_page import ALL_SENT, SyncPage  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_export_and_import_from_the_sync_page(qtbot, central: Central, tmp_path:
             _choose(qtbot, dialog, mine)
         assert done.args[0].acknowledged == 1
         pending = child(page, QLabel, "sync_pending")
-        qtbot.waitUntil(lambda: page.overview.pending == 0 and pending.text().endswith("0"))
+        qtbot.waitUntil(lambda: page.overview.pending == 0 and pending.text() == _(ALL_SENT))
         assert (sync(session).pushed, sync(session).pulled) == (0, 0)
     finally:
         _close(win, session)

@@ -15,10 +15,17 @@ from ui_helpers import child, screenshot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from sync_world import Central, enrol, laptop, sync, township  # noqa: E402
 
+from desktop.i18n import _  # noqa: E402
 from desktop.services.session import Session  # noqa: E402
 from desktop.ui import tasks  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.ui.views.sync_page import AutoSyncer, SyncPage  # noqa: E402
+from desktop.ui.views.sync_page import (  # noqa: E402
+    ALL_SENT,
+    NOTHING_RECEIVED,
+    RECEIVED_UP_TO,
+    AutoSyncer,
+    SyncPage,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +61,11 @@ def test_enrol_sync_and_resolve_a_conflict(qtbot, window, central: Central, tmp_
     win, session, area, village = window
     page = _page(qtbot, win)
     assert not child(page, QPushButton, "sync_now_button").isEnabled()  # not enrolled yet
+    assert child(page, QLabel, "sync_cursor").text() == _(NOTHING_RECEIVED)
+    # Empty lists say why they are empty instead of showing blank tables.
+    assert child(page, QLabel, "sync_no_conflicts").isVisible()
+    assert not child(page, QTableWidget, "conflict_table").isVisible()
+    assert child(page, QLabel, "sync_no_errors").isVisible()
     # Enrol from the dialog: a wrong code first (message, nothing lost), then the right one.
     dialog = page.open_enrol()
     child(dialog, QLineEdit, "enrol_endpoint").setText(central.url)
@@ -90,6 +102,7 @@ def test_enrol_sync_and_resolve_a_conflict(qtbot, window, central: Central, tmp_
         assert done.args[0].conflicts == 1
         table = child(page, QTableWidget, "conflict_table")
         qtbot.waitUntil(lambda: table.rowCount() == 1)
+        assert table.isVisible() and not child(page, QLabel, "sync_no_conflicts").isVisible()
         cells = [table.item(0, col).text() for col in range(5)]
         assert cells[:4] == ["王丽", "phone", "13900000001", "13900000002"]
         assert "1" in child(page, QLabel, "sync_result").text()
@@ -105,7 +118,11 @@ def test_enrol_sync_and_resolve_a_conflict(qtbot, window, central: Central, tmp_
                                        (pid,)).fetchone()[0] for s in (session, other)}
         assert phones == {"13900000002"}
         pending = child(page, QLabel, "sync_pending")
-        qtbot.waitUntil(lambda: page.overview.pending == 0 and pending.text().endswith("0"))
+        qtbot.waitUntil(lambda: page.overview.pending == 0 and pending.text() == _(ALL_SENT))
+        # How far this laptop has received central's changes, in words.
+        assert page.overview.cursor > 0
+        assert child(page, QLabel, "sync_cursor").text() == _(
+            RECEIVED_UP_TO, cursor=page.overview.cursor)
     finally:
         other.close()
 

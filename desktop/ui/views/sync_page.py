@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -36,12 +37,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import AppError
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.i18n.messages import error_text
 from desktop.services.session import Changes, KdfParams, Session
 from desktop.ui.main_window import format_moment
 from desktop.ui.tasks import Task, run_task
-from desktop.ui.widgets.base import FieldError, Retranslatable, add_row
+from desktop.ui.widgets.base import FieldError, QuietLabel, Retranslatable, add_row
+from desktop.ui.widgets.tables import fit_columns
+
+# The sync cursor in words: how far this laptop has received central's numbered changes,
+# and how many of its own changes central has not confirmed yet.
+RECEIVED_UP_TO = N_("Received from central: every change up to number {cursor}.")
+NOTHING_RECEIVED = N_("Received from central: nothing yet.")
+WAITING = N_("Waiting to be sent: {count} changes made on this laptop.")
+ALL_SENT = N_("Waiting to be sent: none. Central has every change made on this laptop.")
 
 
 def _value_text(value: Any) -> str:
@@ -70,6 +79,10 @@ class SyncPage(Retranslatable, QWidget):
         self._latest: Any = None  # the last SyncProgress, written by the worker thread
 
         self.heading = QLabel(objectName="sync_heading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
         self.enrolled_label = QLabel(objectName="sync_enrolled")
         self.enrolled_label.setWordWrap(True)
         self.enrol_button = QPushButton(objectName="enrol_button")
@@ -84,17 +97,23 @@ class SyncPage(Retranslatable, QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.import_button = QPushButton(objectName="bundle_import_button")
         self.import_button.clicked.connect(self.choose_import)
-        self.bundle_label = QLabel(objectName="bundle_result")
+        self.bundle_label = QuietLabel(objectName="bundle_result")
         self.bundle_label.setWordWrap(True)
         self.bundle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(objectName="sync_progress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress_label = QLabel(objectName="sync_progress_label")
+        self.progress.hide()  # shown while a sync or a bundle runs
+        self.progress_label = QuietLabel(objectName="sync_progress_label")
+        self.progress_label.setWordWrap(True)
         self.last_label = QLabel(objectName="sync_last")
-        self.result_label = QLabel(objectName="sync_result")
+        self.result_label = QuietLabel(objectName="sync_result")
         self.result_label.setWordWrap(True)
+        # How far this laptop has pulled and what it still has to push, in words.
+        self.cursor_label = QLabel(objectName="sync_cursor")
+        self.cursor_label.setWordWrap(True)
         self.pending_label = QLabel(objectName="sync_pending")
+        self.pending_label.setWordWrap(True)
         self.auto_check = QCheckBox(objectName="auto_sync_check")
         self.auto_minutes = QSpinBox(objectName="auto_sync_minutes")
         self.auto_minutes.setRange(1, 240)
@@ -118,39 +137,57 @@ class SyncPage(Retranslatable, QWidget):
         self.conflicts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.conflicts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.conflicts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.conflicts)
         self.keep_local = QPushButton(objectName="conflict_keep_local")
         self.keep_remote = QPushButton(objectName="conflict_keep_remote")
         self.keep_local.clicked.connect(lambda: self.resolve_selected("local"))
         self.keep_remote.clicked.connect(lambda: self.resolve_selected("remote"))
+        self.no_conflicts = QLabel(objectName="sync_no_conflicts")
+        self.no_conflicts.setWordWrap(True)
         picks = QHBoxLayout()
         picks.addWidget(self.keep_local)
         picks.addWidget(self.keep_remote)
         picks.addStretch(1)
         box = QVBoxLayout(self.conflict_box)
+        box.addWidget(self.no_conflicts)
         box.addWidget(self.conflicts)
         box.addLayout(picks)
 
         self.error_box = QGroupBox(objectName="sync_error_box")
         self.errors = QTableWidget(0, 4, objectName="sync_error_table")
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.errors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.errors)
         self.retry_button = QPushButton(objectName="sync_retry_errors")
         self.retry_button.clicked.connect(self.retry_errors)
+        self.no_errors = QLabel(objectName="sync_no_errors")
+        self.no_errors.setWordWrap(True)
         ebox = QVBoxLayout(self.error_box)
+        ebox.addWidget(self.no_errors)
         ebox.addWidget(self.errors)
         ebox.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        layout = QVBoxLayout(self)
+        body = QWidget(objectName="sync_body")
+        layout = QVBoxLayout(body)
+        self._body_layout = layout
         for widget in (self.heading, self.enrolled_label):
             layout.addWidget(widget)
         layout.addLayout(top)
         for widget in (self.progress, self.progress_label, self.bundle_label, self.last_label,
-                       self.result_label, self.pending_label):
+                       self.result_label, self.cursor_label, self.pending_label):
             layout.addWidget(widget)
         layout.addLayout(auto)
-        layout.addWidget(self.conflict_box, 2)
-        layout.addWidget(self.error_box, 1)
+        layout.addWidget(self.conflict_box)
+        layout.addWidget(self.error_box)
+        layout.addStretch(1)
+        self._show_tables(0, 0)
+        # Scrolls rather than growing past a 768-pixel screen when both lists are full.
+        scroll = QScrollArea(objectName="sync_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.retranslate()
         self.refresh()
 
@@ -173,6 +210,9 @@ class SyncPage(Retranslatable, QWidget):
         self.errors.setHorizontalHeaderLabels([_("Record"), _("Direction"), _("Reason"),
                                                _("When")])
         self.retry_button.setText(_("Send refused records again"))
+        self.no_conflicts.setText(_("No conflicts: where this laptop and central changed the "
+                                    "same field, the choice to make would be listed here."))
+        self.no_errors.setText(_("None: central has accepted every record sent so far."))
         self._show_overview()
 
     def _show_overview(self) -> None:
@@ -189,7 +229,10 @@ class SyncPage(Retranslatable, QWidget):
         self.import_button.setEnabled(view.enrolled and self.task is None)
         self.last_label.setText(_("Last sync: {when}", when=format_moment(view.last_sync_at)))
         self.result_label.setText(self._result_text(view.last_result))
-        self.pending_label.setText(_("Changes not yet sent: {count}", count=view.pending))
+        self.cursor_label.setText(_(RECEIVED_UP_TO, cursor=view.cursor) if view.cursor
+                                  else _(NOTHING_RECEIVED))
+        self.pending_label.setText(_(WAITING, count=view.pending) if view.pending
+                                   else _(ALL_SENT))
         self.auto_check.blockSignals(True)
         self.auto_minutes.blockSignals(True)
         self.auto_check.setChecked(view.auto_sync)
@@ -242,8 +285,23 @@ class SyncPage(Retranslatable, QWidget):
                                         format_moment(e.at))):
                 self.errors.setItem(row, col, QTableWidgetItem(text))
         self.retry_button.setEnabled(any(e.direction == "push" for e in errors))
+        self._show_tables(len(conflicts), len(errors))
         self.overview_loaded.emit(self.overview)
         self.inbox_loaded.emit()
+
+    def _show_tables(self, conflicts: int, errors: int) -> None:
+        """A list with rows, or the words saying why it is empty."""
+        self.conflicts.setVisible(conflicts > 0)
+        self.no_conflicts.setVisible(conflicts == 0)
+        self.keep_local.setEnabled(conflicts > 0)
+        self.keep_remote.setEnabled(conflicts > 0)
+        self.errors.setVisible(errors > 0)
+        self.no_errors.setVisible(errors == 0)
+        # The lists share the room left; with both empty it stays below them.
+        layout = self._body_layout
+        layout.setStretchFactor(self.conflict_box, 2 if conflicts else 0)
+        layout.setStretchFactor(self.error_box, 1 if errors else 0)
+        layout.setStretch(layout.count() - 1, 0 if conflicts or errors else 1)
 
     # -- syncing ---------------------------------------------------------------------------
     def start_sync(self) -> None:
@@ -253,6 +311,7 @@ class SyncPage(Retranslatable, QWidget):
         self.sync_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
+        self.progress.show()
         self.progress_label.setText(_("Connecting to central…"))
 
         def op(ctx: Any) -> Any:
@@ -289,6 +348,7 @@ class SyncPage(Retranslatable, QWidget):
         self.task = None
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
+        self.progress.hide()
         enrolled = bool(self.overview is not None and self.overview.enrolled)
         for button in (self.sync_button, self.export_button, self.import_button):
             button.setEnabled(enrolled)
@@ -340,6 +400,7 @@ class SyncPage(Retranslatable, QWidget):
             button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
+        self.progress.show()
         self.progress_label.setText(busy_text)
         self.bundle_label.clear()
 

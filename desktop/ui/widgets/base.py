@@ -41,6 +41,24 @@ class FieldError(QLabel):
         self.show_message("")
 
 
+class QuietLabel(QLabel):
+    """A label that takes no room while it has nothing to say (a result or progress line
+    that is empty most of the time would leave a gap in the page)."""
+
+    def __init__(self, parent: QWidget | None = None, objectName: str = "") -> None:  # noqa: N803
+        super().__init__(parent)
+        self.setObjectName(objectName)
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 class BusyBar(QProgressBar):
     """An indeterminate progress bar shown while background work runs."""
 
