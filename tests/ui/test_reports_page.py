@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QTableWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QTableWidget, QWidget
 from ui_helpers import ADMIN_PASSWORD, click, screenshot
 
 from desktop.services.demo import create_demo
@@ -38,6 +38,8 @@ def test_compute_drill_down_chart_export_print(qtbot, session, tmp_path):
     qtbot.addWidget(page)
     page.resize(1366, 768)
     page.show()
+    # Before the first report the page says what to do instead of showing a blank table.
+    assert page.findChild(QLabel, "report_summary").text()
     kind = page.findChild(QComboBox, "report_period_kind")
     kind.setCurrentIndex(kind.findData("year"))
     page.year.setValue(2025)
@@ -62,6 +64,13 @@ def test_compute_drill_down_chart_export_print(qtbot, session, tmp_path):
     table.selectRow(r)
     qtbot.waitUntil(lambda: len(page.trend_data) == 12, timeout=10000)
     assert _ink(page.chart_image()) > 500
+    # The chart on the page is painted at the size the page gives it, never cut.
+    shown = page.findChild(QWidget, "report_chart")
+    assert _ink(shown.grab().toImage()) > 500
+    page.resize(900, 700)
+    qtbot.wait(20)
+    assert shown.width() < 500 and _ink(shown.grab().toImage()) > 300
+    page.resize(1366, 768)
     bars = page.findChild(QComboBox, "report_chart_kind")
     bars.setCurrentIndex(bars.findData("villages"))
     assert _ink(page.chart_image()) > 500

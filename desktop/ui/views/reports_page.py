@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter, QPixmap
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPaintEvent, QPdfWriter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -75,6 +75,26 @@ class PersonsDialog(QDialog):
         self.resize(420, 480)
 
 
+class ChartView(QWidget):
+    """The page's chart, painted at whatever size the page gives it (a picture made once
+    would be cut when the page gets narrower, e.g. beside the Mongolian navigation)."""
+
+    def __init__(self, page: ReportsPage) -> None:
+        super().__init__(page)
+        self.setObjectName("report_chart")
+        self.page = page
+        self.setMinimumSize(360, 220)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), Qt.GlobalColor.white)
+            if self.page.report is not None:
+                self.page._paint(painter, QRectF(self.rect()))
+        finally:
+            painter.end()
+
+
 class ReportsPage(Retranslatable, QWidget):
     def __init__(self, session: Any, parent: QWidget | None = None,
                  today: date | None = None) -> None:
@@ -109,15 +129,20 @@ class ReportsPage(Retranslatable, QWidget):
         self.table = QTableWidget(0, len(COLUMNS), objectName="report_table")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Indicator names wrap (in Mongolian they are twice as long as in Chinese): each row
+        # is as high as its name needs.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.cellClicked.connect(self._cell_clicked)
         self.table.currentCellChanged.connect(lambda *_a: self._chart_changed())
         self.chart_kind = QComboBox(objectName="report_chart_kind")
         self.chart_kind.currentIndexChanged.connect(lambda _i: self._chart_changed())
-        self.chart = QLabel(objectName="report_chart")
-        self.chart.setMinimumSize(360, 220)
-        self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart = ChartView(self)
         self.csv_button = QPushButton(objectName="report_export_csv")
         self.xlsx_button = QPushButton(objectName="report_export_xlsx")
         self.print_button = QPushButton(objectName="report_print")
@@ -158,6 +183,9 @@ class ReportsPage(Retranslatable, QWidget):
     # -- texts ------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.heading.setText(_("Reports"))
+        if self.report is None:
+            self.summary.setText(_("Choose the period and the area, then press “Compute”."))
+        self.chart.update()  # its titles are painted in the language of the moment
         kind = self.kind.currentIndex()
         self.kind.blockSignals(True)
         self.kind.clear()
@@ -356,9 +384,7 @@ class ReportsPage(Retranslatable, QWidget):
             paint_bars(painter, rect, title, [v[-3:] for v in villages], values)
 
     def _paint_chart(self) -> None:
-        size = self.chart.size()
-        self.chart.setPixmap(QPixmap.fromImage(
-            self.chart_image(max(size.width(), 360), max(size.height(), 220))))
+        self.chart.update()
 
     # -- export and print ---------------------------------------------------------------
     def _label(self, code: str) -> str:
