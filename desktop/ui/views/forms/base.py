@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.issues import ValidationIssue
 from desktop.errors import AppError
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.i18n.messages import issue_text
 from desktop.services.errors import ValidationError
 from desktop.ui.errors import show_error
@@ -39,7 +39,8 @@ from desktop.ui.widgets.text_fields import NameLineEdit
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a4b00;"
-DATE_HINT = "YYYY-MM-DD"
+# The hint in an empty date field, in the words of the interface (年-月-日 in Chinese).
+DATE_HINT = N_("YYYY-MM-DD")
 
 
 def today() -> date:
@@ -142,7 +143,7 @@ class FormDialog(Retranslatable, QDialog):
         field = QLineEdit()
         field.setMaxLength(500)
         if placeholder:
-            field.setPlaceholderText(placeholder)
+            field.setProperty("placeholder", placeholder)  # a msgid or an example value
         if width:
             field.setMaximumWidth(width)
         self.add_field(name, label, field, form)
@@ -188,11 +189,11 @@ class FormDialog(Retranslatable, QDialog):
             body = holder
         layout.addWidget(body, 1)
         layout.addWidget(self.banner)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
+        # The platform's order, as in the child-health forms (Save first on Windows).
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(buttons)
         chain = [*self._order, self.save_button, self.cancel_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -206,6 +207,8 @@ class FormDialog(Retranslatable, QDialog):
         for widget in self.fields.values():
             if isinstance(widget, QComboBox) and widget.property("choices") is not None:
                 self._fill_combo(widget)
+            if isinstance(widget, QLineEdit) and widget.property("placeholder"):
+                widget.setPlaceholderText(_(str(widget.property("placeholder"))))
         self.cancel_button.setText(_("Cancel"))
         self._set_save_text()
         self.retranslate_form()

@@ -112,14 +112,14 @@ class PregnancyForm(FormDialog):
         self.preview = QLabel(objectName="edd_preview")
         self.preview.setWordWrap(True)
         self.preview_label = QLabel()
-        # Across both columns: beside the long Mongolian labels the field column is too
-        # narrow for the EDD and both GAs.
+        # Across both columns, the caption above the words: beside the long Mongolian
+        # labels the field column is too narrow for the EDD and both GAs.
         preview_row = QWidget()
-        row = QHBoxLayout(preview_row)
+        row = QVBoxLayout(preview_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(16)
-        row.addWidget(self.preview_label, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.preview, 1)
+        row.setSpacing(2)
+        row.addWidget(self.preview_label)
+        row.addWidget(self.preview)
         self.form.addRow(preview_row)
         self.add_line("gravidity", N_("Gravidity (G)"), width=80)
         self.add_line("parity", N_("Parity (P)"), width=80)
