@@ -81,7 +81,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(NAV_WIDTH)
         self._plain_delegate = self.nav.itemDelegate()
-        self._vertical_delegate = VerticalItemDelegate(self.nav)
+        # Narrow columns: the navigation takes room from the page beside it.
+        self._vertical_delegate = VerticalItemDelegate(self.nav, padding=5)
         # Traditional Mongolian only: the current page's title as a vertical header strip.
         self.page_header = VerticalLabel(object_name="page_header_vertical", margin=8)
         self.page_header.hide()

@@ -35,8 +35,12 @@ def test_the_list_shows_backups_and_back_up_now_adds_one(qtbot, shell, store):
     settings = _settings(qtbot, shell)
     table = child(settings, QTableWidget, "backups_table")
     before = table.rowCount()
+    none = child(settings, QWidget, "backups_none")
+    # An empty list says so in words instead of showing a blank table.
+    assert none.isVisibleTo(settings) == (before == 0) != table.isVisibleTo(settings)
     click(qtbot, settings, "backup_now_button")
     qtbot.waitUntil(lambda: table.rowCount() == before + 1)
+    assert table.isVisibleTo(settings) and not none.isVisibleTo(settings)
     assert child(settings, QWidget, "backups_done").isVisible()
     texts = [table.item(0, c).text() for c in range(4)]
     assert texts[1] == "手动" or texts[1]  # the reason, translated

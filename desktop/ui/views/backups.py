@@ -92,6 +92,9 @@ class BackupsBox(Retranslatable, QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setMinimumHeight(180)
+        self.none_label = QLabel(objectName="backups_none")
+        self.none_label.setWordWrap(True)
+        self.none_label.hide()
         self.backup_button = QPushButton(objectName="backup_now_button")
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button = QPushButton(objectName="restore_backup_button")
@@ -117,6 +120,7 @@ class BackupsBox(Retranslatable, QGroupBox):
         layout = QVBoxLayout(self)
         layout.addLayout(folder_row)
         layout.addWidget(self.folder_hint)
+        layout.addWidget(self.none_label)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
@@ -139,6 +143,8 @@ class BackupsBox(Retranslatable, QGroupBox):
         self.backup_button.setText(_("Back up now"))
         self.restore_button.setText(_("Restore…"))
         self.export_button.setText(_("Export for another laptop…"))
+        self.none_label.setText(_("No backup has been made yet. Eke makes one every day; "
+                                  "“Back up now” makes one at once."))
         self._fill()
 
     # -- the list -------------------------------------------------------------------------
@@ -152,6 +158,9 @@ class BackupsBox(Retranslatable, QGroupBox):
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
+        # An empty list says why it is empty instead of showing a blank table.
+        self.table.setVisible(bool(self.entries))
+        self.none_label.setVisible(not self.entries)
         for row, entry in enumerate(self.entries):
             where = (_("This computer") if entry.location == LOCATION_DATA
                      else _("Extra folder"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -69,6 +70,8 @@ class OwnAccountBox(Retranslatable, QGroupBox):
         self.busy = BusyBar("my_password_busy")
         self.change_button = QPushButton(objectName="change_password_button")
         self.change_button.clicked.connect(self.change_password)
+        # A button as wide as its words, not a bar across the page.
+        self.change_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.language = QComboBox(objectName="language_combo")
         for code in i18n.LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
@@ -157,6 +160,7 @@ class UsersBox(Retranslatable, QGroupBox):
         self.table.setMinimumHeight(160)
         self.remove_button = QPushButton(objectName="remove_user_button")
         self.remove_button.clicked.connect(self.confirm_remove)
+        self.remove_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remove_error = FieldError("remove_user_error")
 
         self.new_username = QLineEdit(objectName="new_username")
