@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
 from desktop.domain import growth
+from desktop.domain.mongolian import is_mongolian_letter
 from desktop.i18n import N_, _
 
 MM_PER_INCH = 25.4
@@ -328,8 +329,9 @@ def _paint_titles(painter: QPainter, frame: ChartFrame) -> None:
     painter.save()
     centre = QPointF(rect.left() + frame.mm(3.5), plot.center().y())
     painter.translate(centre)
-    painter.rotate(-90)
+    y_label = _(Y_LABELS[frame.indicator])
+    # Traditional Mongolian reads top to bottom: turned +90°; Chinese keeps the usual −90°.
+    painter.rotate(90 if any(is_mongolian_letter(c) for c in y_label) else -90)
     painter.drawText(QRectF(-plot.height() / 2, -frame.mm(3), plot.height(), frame.mm(6)),
-                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                     _(Y_LABELS[frame.indicator]))
+                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, y_label)
     painter.restore()
