@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
 )
+from screen_checks import clipped
 from ui_helpers import ADMIN_PASSWORD, log_in, screenshot
 
 from desktop import i18n
@@ -57,26 +58,6 @@ def wrong_script(texts: list[str], language: str) -> list[str]:
     if language == "mn_Mong_CN":
         return [t for t in texts if HAN.search(t) and not any(u in t for u in USER_DATA)]
     return [t for t in texts if any(is_mongolian_letter(c) for c in t)]
-
-
-def clipped(root: QWidget) -> list[str]:
-    """Visible labels and buttons whose text needs more room than they were given."""
-    found = []
-    for widget in root.findChildren(QWidget):
-        if not widget.isVisible() or widget.width() <= 0:
-            continue
-        if isinstance(widget, QLabel) and widget.text():
-            if widget.wordWrap():
-                need_h = widget.heightForWidth(widget.width())
-                if need_h > widget.height() + 1:
-                    found.append(f"{widget.objectName()}: {widget.text()[:30]}")
-            elif widget.sizeHint().width() > widget.width() + 1:
-                found.append(f"{widget.objectName()}: {widget.text()[:30]}")
-        elif isinstance(widget, (QAbstractButton, VerticalLabel)):
-            hint = widget.sizeHint()
-            if hint.width() > widget.width() + 1 or hint.height() > widget.height() + 1:
-                found.append(f"{widget.objectName()}: {widget.text()[:30]}")
-    return found
 
 
 def visit_every_page(qtbot, main: MainWindow, language: str, save: bool) -> list[str]:  # noqa: ANN001
