@@ -84,6 +84,10 @@ def test_switch_from_the_menu_reaches_every_widget_and_is_remembered(qtbot, shel
     qtbot.wait(20)
     assert main.page_header.isVisible() and main.page_header.text()
     assert visit_every_page(qtbot, main, "mn_Mong_CN", save=True) == []
+    # Page titles are the vertical strip beside the page, not a horizontal heading too.
+    for name in ("page_reports_title", "sync_heading"):
+        heading = main.findChild(QLabel, name)
+        assert heading is not None and heading.text() and heading.isHidden()
     assert main.language_actions["mn_Mong_CN"].isChecked()
     main.show_page("settings")
     combo = main.findChild(QWidget, "language_combo")
@@ -104,6 +108,7 @@ def test_switch_from_the_menu_reaches_every_widget_and_is_remembered(qtbot, shel
     qtbot.wait(20)
     assert not main.page_header.isVisible()
     assert visit_every_page(qtbot, main, "zh_Hans_CN", save=False) == []
+    assert not main.findChild(QLabel, "sync_heading").isHidden()
 
 
 def test_login_and_wizard_in_both_languages_fit_1366x768(qtbot, shell, store, tmp_path,  # noqa: ANN001

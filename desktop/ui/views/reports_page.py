@@ -37,6 +37,7 @@ from desktop.printing.report_charts import paint_bars, paint_trend
 from desktop.services import report_export, reports
 from desktop.ui.tasks import run_task
 from desktop.ui.widgets.base import Retranslatable
+from desktop.ui.widgets.vertical_text import is_vertical_language
 
 PERIOD_KINDS = (("month", N_("Month")), ("quarter", N_("Quarter")), ("year", N_("Year")),
                 ("statistical", N_("Statistical year (Oct–Sep)")), ("custom", N_("Custom")))
@@ -183,6 +184,8 @@ class ReportsPage(Retranslatable, QWidget):
     # -- texts ------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.heading.setText(_("Reports"))
+        # In Mongolian the window shows the page's title as a vertical strip beside it.
+        self.heading.setVisible(not is_vertical_language())
         if self.report is None:
             self.summary.setText(_("Choose the period and the area, then press “Compute”."))
         self.chart.update()  # its titles are painted in the language of the moment

@@ -44,6 +44,7 @@ from desktop.ui.main_window import format_moment
 from desktop.ui.tasks import Task, run_task
 from desktop.ui.widgets.base import FieldError, QuietLabel, Retranslatable, add_row
 from desktop.ui.widgets.tables import fit_columns
+from desktop.ui.widgets.vertical_text import is_vertical_language
 
 # The sync cursor in words: how far this laptop has received central's numbered changes,
 # and how many of its own changes central has not confirmed yet.
@@ -194,6 +195,8 @@ class SyncPage(Retranslatable, QWidget):
     # -- texts ---------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.heading.setText(_("Sync with central"))
+        # In Mongolian the window shows the page's title as a vertical strip beside it.
+        self.heading.setVisible(not is_vertical_language())
         self.enrol_button.setText(_("Enrol this laptop…"))
         self.sync_button.setText(_("Sync now"))
         self.cancel_button.setText(_("Cancel"))
