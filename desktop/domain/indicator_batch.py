@@ -312,7 +312,9 @@ def _doses(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
     table = children.dose_table
     if not rows or table is None:
         return {}
-    runs = _Runs(children, max(table.values(), default=date.min))
+    latest = (table.latest if isinstance(table, ind.DoseTable)
+              else max(table.values(), default=date.min))
+    runs = _Runs(children, latest)
     return {n: _dose_row(indicator, runs, table, period) for n, indicator in rows}
 
 
@@ -397,7 +399,10 @@ def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: 
     """For each child of *ids*: was the first dose given between its earliest day and
     *end* (*latest*: the last date in the table)."""
     # A dose never given reads as date.min: before any earliest day.
-    on = map(table.get, zip(ids, repeat(vaccine), repeat(dose)), repeat(date.min))
+    if isinstance(table, ind.DoseTable):
+        on = map(table.by_dose.get((vaccine, dose), {}).get, ids, repeat(date.min))
+    else:
+        on = map(table.get, zip(ids, repeat(vaccine), repeat(dose)), repeat(date.min))
     if latest <= end:  # as in a report, which reads no dose after the period
         return list(map(le, earliest, on))
     given = list(on)

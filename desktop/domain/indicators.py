@@ -260,6 +260,34 @@ class PersonDoses(Mapping[tuple[str, int], date]):
         return sum(1 for _ in self)
 
 
+class DoseTable(Mapping[tuple[str, str, int], date]):
+    """{(person id, vaccine, dose): first date given} kept as {(vaccine, dose): {person id:
+    date}}: a dose row looks each child of its run up by id alone (no key tuple to make
+    and hash per child), and the report fills it without making those tuples either."""
+
+    __slots__ = ("by_dose", "latest")
+
+    def __init__(self, by_dose: Mapping[tuple[str, int], Mapping[str, date]]) -> None:
+        self.by_dose = by_dose
+        self.latest = max((max(d.values()) for d in by_dose.values() if d), default=date.min)
+        """The last date of the table."""
+
+    def __getitem__(self, key: tuple[str, str, int]) -> date:
+        person, vaccine, dose = key
+        return self.by_dose[(vaccine, dose)][person]
+
+    def get(self, key: tuple[str, str, int], default: Any = None) -> Any:
+        person, vaccine, dose = key
+        doses = self.by_dose.get((vaccine, dose))
+        return default if doses is None else doses.get(person, default)
+
+    def __iter__(self) -> Iterator[tuple[str, str, int]]:
+        return ((person, *key) for key, doses in self.by_dose.items() for person in doses)
+
+    def __len__(self) -> int:
+        return sum(map(len, self.by_dose.values()))
+
+
 # --- rules (data a reviewer checks) ----------------------------------------------------
 
 HOSPITAL_LEVELS = frozenset({"township", "county", "city", "tertiary"})

@@ -297,11 +297,18 @@ def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, da
     return out
 
 
-def _first_doses(rows: list[tuple], days: _Days) -> dict[tuple[str, str, int], date]:
-    """{(child id, vaccine, dose): first date given} from data.vaccinations rows (in the
-    order given: read backwards, the first date is the one left in the dict)."""
-    return dict(zip(map(itemgetter(0, 1, 2), reversed(rows)),
-                    map(days.__getitem__, map(itemgetter(3), reversed(rows))), strict=True))
+def _first_doses(rows: list[tuple], days: _Days) -> ind.DoseTable:
+    """The first date of each child's doses from data.vaccinations rows (the latest first:
+    the first date is the last one filed)."""
+    by_text: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    for key, pid, day in rows:
+        by_text[key][pid] = day
+    by_dose = {}
+    for key, doses in by_text.items():
+        vaccine, _, dose = key.rpartition(" ")
+        by_dose[(vaccine, int(dose))] = dict(zip(doses, map(days.__getitem__, doses.values()),
+                                                 strict=True))
+    return ind.DoseTable(by_dose)
 
 
 # --- computing -----------------------------------------------------------------------------

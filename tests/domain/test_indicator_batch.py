@@ -44,14 +44,24 @@ def _on_schedule(rng: random.Random, c: ind.ChildRecord) -> ind.ChildRecord:
     return c._replace(checks=tuple(checks), vaccinations=tuple(doses))
 
 
+def _dose_table(table: dict) -> ind.DoseTable:
+    by_dose: dict = {}
+    for (person, vaccine, dose), on in table.items():
+        by_dose.setdefault((vaccine, dose), {})[person] = on
+    return ind.DoseTable(by_dose)
+
+
 def _records(seed: int, shared: bool = True) -> tuple[list[ind.Episode], ind.Children]:
     """Random episodes and children; *shared*: the children read their first doses from
-    one table (as the report builds them), else each works them out from its doses."""
+    one table (a DoseTable as the report builds it, or a plain dict), else each works them
+    out from its doses."""
     rng = random.Random(seed)
     around = date(2025, 6, 15)
     kids = [_on_schedule(rng, random_child(rng, n, around)) for n in range(900)]
     if shared:
         table = {(c.person_id, *key): on for c in kids for key, on in c.doses.items()}
+        if seed % 4 == 0:
+            table = _dose_table(table)
         kids = [c._replace(vaccinations=(), dose_table=table) for c in kids]
     return [random_episode(rng, n, around) for n in range(400)], ind.Children(kids)
 
@@ -97,3 +107,16 @@ def test_a_row_written_otherwise_is_evaluated_by_its_rule() -> None:
     got = batch.evaluate_all([odd, twin], episodes, kids, period)
     assert got == _one_by_one([odd, twin], episodes, kids, period)
     assert got[0][0].numerator and got[1][0].numerator
+
+
+def test_a_dose_table_reads_as_the_plain_table() -> None:
+    _e, kids = _records(1, shared=False)
+    plain = {(c.person_id, *key): on for c in kids for key, on in c.doses.items()}
+    table = _dose_table(plain)
+    assert dict(table) == plain and len(table) == len(plain)
+    assert table.latest == max(plain.values())
+    person, vaccine, dose = next(iter(plain))
+    assert table.get((person, vaccine, dose)) == plain[(person, vaccine, dose)]
+    assert table.get((person, "none", 1), "absent") == "absent"
+    assert (("nobody", vaccine, dose) in table) is False
+    assert ind.DoseTable({}).latest == date.min
