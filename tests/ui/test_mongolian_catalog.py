@@ -29,7 +29,7 @@ def translations(language: str) -> dict[str, str]:
 
 def words_only(text: str) -> str:
     """*text* without {placeholders}, mnemonics and punctuation."""
-    text = re.sub(r"\{[^}]*\}|\(&\w\)|&|\b(KiB|MiB|kg|cm|m²|BMI)\b", "", text)
+    text = re.sub(r"\{[^}]*\}|\(&\w\)|&|\b(KiB|MiB|KB|MB|kg|cm|m²|BMI)\b", "", text)
     return "".join(ch for ch in text if ch not in string.punctuation and not ch.isspace()
                    and ch not in "—–…᠂᠃（）：")
 
