@@ -216,10 +216,11 @@ class _Days(dict):
 
 def _scored_checks(rows: list[tuple], sex: str | None, z_from: date, days: _Days
                    ) -> tuple[ind.ChildCheck, ...]:
-    """A child's checks (rows of data.child_visits, oldest first) when some came without
-    z-scores (older or generated records): those are scored here with the WHO function
-    record_visit uses, only as far back as the indicators look (the latest measured check
-    of the period for each z-score): scoring is the costly part of a report."""
+    """A child's checks (rows of data.child_visits with their measures in place of the
+    rowid, oldest first) when some came without z-scores (older or generated records):
+    those are scored here with the WHO function record_visit uses, only as far back as the
+    indicators look (the latest measured check of the period for each z-score): scoring is
+    the costly part of a report."""
     need = set(_Z_KEYS)
     out: list[ind.ChildCheck] = []
     for row in reversed(rows):
@@ -260,7 +261,7 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     days = _Days()
     sexes = {r[0]: r[2] for r in people}
     checks = _checks(data.child_visits(conn, first_visit, period.end), sexes, period.start,
-                     days)
+                     days, lambda rowids: data.child_measures(conn, rowids))
     table = _first_doses(data.vaccinations(
         conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end), days)
     moved = {pid: days[day] for pid, day in data.moved_away(conn).items()}
@@ -279,9 +280,11 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     return ind.Children(map(tuple.__new__, repeat(ind.ChildRecord), fields))
 
 
-def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, days: _Days
+def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, days: _Days,
+            measures_of: Callable[[list[int]], Mapping[int, tuple]]
             ) -> dict[str, tuple[ind.ChildCheck, ...]]:
-    """{child id: its checks, oldest first} from data.child_visits rows (oldest first)."""
+    """{child id: its checks, oldest first} from data.child_visits rows (oldest first);
+    *measures_of*: data.child_measures of the rows to score."""
     rows.sort(key=_PERSON)  # stable: each child's rows stay oldest first
     fields = zip(map(days.__getitem__, map(itemgetter(1), rows)),
                  *(map(itemgetter(i), rows) for i in range(2, 9)), strict=True)
@@ -289,11 +292,15 @@ def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, da
     pairs = zip(map(_PERSON, rows), made, strict=True)
     out = {pid: tuple(map(itemgetter(1), group)) for pid, group in groupby(pairs, _PERSON)}
     # Rows that came without z-scores but with a weight or length are scored (rare).
-    if any(map(itemgetter(9), rows)) or any(map(itemgetter(10), rows)):
-        unscored = {r[0] for r in rows if r[9] or r[10]}
+    flagged = list(filter(None, map(itemgetter(9), rows)))
+    if flagged:
+        measures = measures_of(flagged)
+        unscored = {r[0] for r in rows if r[9]}
+        none = (None, None, None, None)
         for pid, group in groupby(rows, _PERSON):
             if pid in unscored and pid in sexes:
-                out[pid] = _scored_checks(list(group), sexes[pid], z_from, days)
+                out[pid] = _scored_checks([r[:9] + measures.get(r[9], none) for r in group],
+                                          sexes[pid], z_from, days)
     return out
 
 

@@ -246,3 +246,17 @@ def test_report_command_prints_every_indicator(township, made):
                           str(made.data_dir), "--period", "2025-12..2025-01", "--json"],
                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+
+
+def test_checks_saved_without_z_scores_are_scored_by_the_report(township):
+    """Older or generated checks may hold a weight and length but no z-scores: the report
+    scores them (their measures read apart), with the figures of the scored checks."""
+    s, ids = township
+    want = reports.compute(s.store.conn, YEAR)
+    s.store.conn.execute("UPDATE child_visits SET waz = NULL, lhaz = NULL, wlhz = NULL")
+    assert s.store.conn.execute("SELECT count(*) FROM child_visits WHERE waz IS NOT NULL"
+                                ).fetchone()[0] == 0
+    got = reports.compute(s.store.conn, YEAR)
+    for code in ("underweight_u5", "stunting_u5", "wasting_u5"):
+        assert got.row(code).figure == want.row(code).figure, code
+    assert ids["U"] in got.row("underweight_u5").figure.numerator_ids

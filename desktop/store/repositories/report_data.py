@@ -153,17 +153,23 @@ def _live(table: str) -> str:
 def child_visits(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
     """Child contacts dated *first*..*last* (every child; the caller keeps its own), oldest
     first, corrections applied: (person_id, visit_date, kind, age_days or 0, waz, lhaz,
-    wlhz, hb_g_l, feeding, weight_kg, length_cm, lying, age_days). The last four are only
-    given for a row without z-scores (to be scored by the caller), None otherwise: most
-    rows carry their scores, and every value a row returns is an object to make."""
-    unscored = "waz IS NULL AND lhaz IS NULL AND wlhz IS NULL"
+    wlhz, hb_g_l, feeding, rowid). The rowid is only given for a row without z-scores but
+    with a weight or length (to be scored by the caller, its measures read by
+    child_measures), None otherwise: most rows carry their scores, and every value a row
+    returns is an object to make."""
     return conn.execute(
         "SELECT person_id, visit_date, kind, coalesce(age_days, 0), waz, lhaz, wlhz, hb_g_l,"
-        f" feeding, CASE WHEN {unscored} THEN weight_kg END, CASE WHEN {unscored} THEN"
-        f" length_cm END, CASE WHEN {unscored} THEN lying END, CASE WHEN {unscored} THEN"
-        " age_days END FROM child_visits INDEXED BY report_child_visits"
+        " feeding, CASE WHEN waz IS NULL AND lhaz IS NULL AND wlhz IS NULL AND (weight_kg OR"
+        " length_cm) THEN rowid END FROM child_visits INDEXED BY report_child_visits"
         " WHERE visit_date BETWEEN ? AND ? AND deleted = 0" + _live("child_visits")
         + " ORDER BY visit_date", (first.isoformat(), last.isoformat())).fetchall()
+
+
+def child_measures(conn: sqlcipher3.Connection, rowids: list[int]) -> dict[int, tuple]:
+    """{rowid: (weight_kg, length_cm, lying, age_days)} of these child contacts."""
+    return {r[0]: r[1:] for r in conn.execute(
+        "SELECT rowid, weight_kg, length_cm, lying, age_days FROM child_visits WHERE rowid IN"
+        " (SELECT value FROM json_each(?))", (json.dumps(rowids),))}
 
 
 def vaccinations(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
