@@ -161,7 +161,7 @@ def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     ids = [r[1] for r in rows]
     days = _Days()
     prenatal: dict[str, list[date]] = defaultdict(list)
-    for pid, day in data.prenatal_visits(conn, ids):
+    for pid, day in data.prenatal_visits(conn, ids):  # each pregnancy's in date order
         prenatal[pid].append(days[day])
     home: dict[str, list[date]] = defaultdict(list)
     check42: dict[str, date] = {}
@@ -191,7 +191,7 @@ def load_episodes(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
         out.append(ind.Episode(
             person_id=person, pregnancy_id=pid, area_code=area_code,
             delivery_date=days[day], registered_ga_days=ga_days,
-            prenatal_visits=tuple(sorted(prenatal.get(pid, ()))), place_level=level,
+            prenatal_visits=tuple(prenatal.get(pid, ())), place_level=level,
             live_births=int(live), discharge_date=_iso(discharge),
             postpartum_visits=tuple(sorted(home.get(pid, ()))), check_42d=check42.get(pid),
             risk_colours=_colours(risk) if graded is None else graded | _colours(risk),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 
 import sqlcipher3
 
@@ -65,25 +66,32 @@ def _for_pregnancies(conn: sqlcipher3.Connection, sql: str, pregnancy_ids: list[
                         (json.dumps(pregnancy_ids),)).fetchall()
 
 
-def _live_of(table: str) -> str:
-    """Leaves out the events of *table* that a live correction of the same pregnancies
-    replaces."""
-    return (f" AND id NOT IN (SELECT supersedes FROM {table} WHERE deleted = 0 AND supersedes"
-            " IS NOT NULL AND pregnancy_id IN ({ids}))")
+def _live_rows(rows: list[tuple]) -> list[tuple]:
+    """*rows* ending in (id, supersedes) without the rows a live correction among them
+    replaces, and without those two values. The correction of an event is an event of the
+    same pregnancy, so it is among the rows read: found here, not by a second pass over
+    the pregnancies' events in SQL."""
+    gone = set(map(itemgetter(-1), rows))
+    gone.discard(None)
+    if gone:  # rare: the rows are otherwise only cut, without Python per row
+        rows = [r for r in rows if r[-2] not in gone]
+    return list(map(itemgetter(*range(len(rows[0]) - 2)), rows)) if rows else []
 
 
 def prenatal_visits(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
-    """(pregnancy_id, visit_date) of the live prenatal visits of these pregnancies."""
-    return _for_pregnancies(conn, "SELECT pregnancy_id, visit_date FROM prenatal_visits WHERE"
-                            " deleted = 0 AND pregnancy_id IN ({ids})"
-                            + _live_of("prenatal_visits"), pregnancy_ids)
+    """(pregnancy_id, visit_date) of the live prenatal visits of these pregnancies, each
+    pregnancy's in date order."""
+    return _live_rows(_for_pregnancies(
+        conn, "SELECT pregnancy_id, visit_date, id, supersedes FROM prenatal_visits WHERE"
+        " deleted = 0 AND pregnancy_id IN ({ids}) ORDER BY pregnancy_id, visit_date",
+        pregnancy_ids))
 
 
 def postpartum_visits(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
     """(pregnancy_id, kind, visit_date) of the live postpartum visits and 42-day checks."""
-    return _for_pregnancies(conn, "SELECT pregnancy_id, kind, visit_date FROM"
-                            " postpartum_visits WHERE deleted = 0 AND pregnancy_id IN ({ids})"
-                            + _live_of("postpartum_visits"), pregnancy_ids)
+    return _live_rows(_for_pregnancies(
+        conn, "SELECT pregnancy_id, kind, visit_date, id, supersedes FROM postpartum_visits"
+        " WHERE deleted = 0 AND pregnancy_id IN ({ids})", pregnancy_ids))
 
 
 def assessment_colours(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
