@@ -262,8 +262,10 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     sexes = {r[0]: r[2] for r in people}
     checks = _checks(data.child_visits(conn, first_visit, period.end), sexes, period.start,
                      days, lambda rowids: data.child_measures(conn, rowids))
+    ids = list(map(_PERSON, people))
     table = _first_doses(data.vaccinations(
-        conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end), days)
+        conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end), days,
+        ids)
     moved = {pid: days[day] for pid, day in data.moved_away(conn).items()}
     died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()}
     for pid, _area, _sex, birth, status in people:
@@ -271,7 +273,6 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
             # Marked dead without a report: the date is unknown, so the child is counted
             # in no period after the birth (never as living).
             died[pid] = days[birth]
-    ids = list(map(_PERSON, people))
     fields = zip(ids, map(itemgetter(1), people), map(itemgetter(2), people),
                  map(days.__getitem__, map(itemgetter(3), people)),
                  map(checks.get, ids, repeat(())), repeat(()), map(died.get, ids),
@@ -304,12 +305,17 @@ def _checks(rows: list[tuple], sexes: Mapping[str, str | None], z_from: date, da
     return out
 
 
-def _first_doses(rows: list[tuple], days: _Days) -> ind.DoseTable:
-    """The first date of each child's doses from data.vaccinations rows (the latest first:
-    the first date is the last one filed)."""
+def _first_doses(rows: list[tuple], days: _Days, ids: list[str]) -> ind.DoseTable:
+    """The first date of the doses of the children of *ids* from data.vaccinations rows
+    (the latest first: the first date is the last one filed)."""
+    # Filed under the children's own id strings: a dose row's look-up of a child then
+    # finds its key by identity, without comparing the texts.
+    own = dict(zip(ids, ids, strict=True)).get
     by_text: defaultdict[str, dict[str, str]] = defaultdict(dict)
     for key, pid, day in rows:
-        by_text[key][pid] = day
+        pid = own(pid)
+        if pid is not None:
+            by_text[key][pid] = day
     by_dose = {}
     for key, doses in by_text.items():
         vaccine, _, dose = key.rpartition(" ")
