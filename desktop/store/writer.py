@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unicodedata import normalize
 
 import sqlcipher3
 
@@ -54,6 +55,25 @@ def _stored(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     return clean_text(value)
+
+
+# Types _stored keeps as they are (exact types: bool is an int but is stored as 0/1).
+_PLAIN = frozenset({int, float, type(None)})
+_REV_MARK = "<rev>"  # placeholder in a field_revs template; no column name has "<"
+
+
+def _stored_row(fields: dict[str, Any]) -> dict[str, Any]:
+    """{k: _stored(v)} for a bulk row; the common types skip _stored's isinstance chain."""
+    out: dict[str, Any] = {}
+    for k, v in fields.items():
+        t = type(v)
+        if t is str:
+            out[k] = normalize("NFC", v)
+        elif t in _PLAIN:
+            out[k] = v
+        else:
+            out[k] = _stored(v)
+    return out
 
 
 # Fields that feed a person's search keys (desktop.domain.search_keys.person_keys).
@@ -190,7 +210,17 @@ class Transaction:
         if len(ids) != len(rows):
             raise RecordError(f"{table}: {len(rows)} rows but {len(ids)} ids")
         mutable = table_spec.kind != EVENT
-        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        urgent = table_spec.urgent
+        device, user = self.device_id, self.user_id
+        # One moment for the entries of one call: they commit together anyway.
+        at = utc_now_iso()
+        # A rev is digits, hyphens and the device id: when that needs no JSON escaping,
+        # field_revs is the group's sorted-key template joined by the rev (what json.dumps
+        # would write, without a json.dumps per row).
+        plain_revs = mutable and json.dumps(device) == f'"{device}"'
+        changes, entries = self._changes, self._audit
+        # Per set of fields: its audit detail, its field_revs template and its rows.
+        groups: dict[tuple[str, ...], tuple[str, list[str] | None, list[list[Any]]]] = {}
         for fields, row_id in zip(rows, ids, strict=True):
             names = tuple(fields)
             group = groups.get(names)
@@ -198,16 +228,24 @@ class Transaction:
                 bad = [f for f in names if f not in cols or f in SYSTEM_COLUMNS]
                 if bad:
                     raise RecordError(f"{table}: fields not allowed: {', '.join(sorted(bad))}")
-                group = groups[names] = []
-            values = {k: _stored(v) for k, v in fields.items()}
+                template = (json.dumps(dict.fromkeys(names, _REV_MARK), sort_keys=True)
+                            .split(_REV_MARK) if plain_revs else None)
+                group = groups[names] = (",".join(sorted(names)), template, [])
+            detail, template, params_list = group
+            values = _stored_row(fields)
             rev = self.next_rev()
-            params = [*values.values(), row_id, rev, self.device_id, self.user_id]
-            if mutable:
+            params = [*values.values(), row_id, rev, device, user]
+            if template is not None:
+                params.append(rev.join(template))
+            elif mutable:
                 params.append(json.dumps({k: rev for k in values}, sort_keys=True))
-            group.append(params)
-            self._record(table, row_id, rev, values, table_spec.urgent, "insert")
+            params_list.append(params)
+            self._track_keys(table, row_id, values)
+            # *values* is this row's own dict: the change can keep it without a copy.
+            changes.append(Change(table, row_id, rev, values, False, urgent))
+            entries.append(AuditEntry(at, user, "insert", table, row_id, rev, detail))
         system = ("id", "rev", "origin", "updated_by") + (("field_revs",) if mutable else ())
-        for names, params_list in groups.items():
+        for names, (_detail, _template, params_list) in groups.items():
             columns = names + system
             marks = ", ".join("?" for _ in columns)
             self.conn.executemany(
