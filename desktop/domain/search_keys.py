@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -237,15 +238,23 @@ def _latin_keys(text: str) -> set[str]:
     return {KIND_LATIN + "".join(words)} | {KIND_LATIN + w for w in words}
 
 
-def _name_keys(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _name_keys(text: str) -> frozenset[str]:
+    # Names repeat a lot (a township has a few thousand distinct ones) and pinyin is the
+    # slow part of keying a person, so the keys of a name are computed once per process.
     # Every name field is keyed by every script found in it: a Chinese transcription typed
     # into the Mongolian field, or Latin into the Chinese one, is still found.
-    return _chinese_keys(text) | _mongolian_keys(text) | _latin_keys(text)
+    return frozenset(_chinese_keys(text) | _mongolian_keys(text) | _latin_keys(text))
+
+
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
 
 def _ascii_alnum_upper(text: str) -> str:
     """Digits of any script as ASCII (full-width, Mongolian ᠐–᠙) and ASCII letters upper-cased;
     everything else (spaces, hyphens) dropped."""
+    if text.isascii():  # NFKC and decimal() change nothing in ASCII
+        return _NOT_ASCII_ALNUM.sub("", text).upper()
     out: list[str] = []
     for ch in _fold(text):
         if ch.isdecimal():
