@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain import search_keys
 from desktop.domain.gestation import trimester
 from desktop.domain.ids import parse_resident_id
 from desktop.services.demo import DemoAreaError, DemoPersonsError, create_demo
@@ -17,6 +18,7 @@ from desktop.store.audit import verify_chain
 from desktop.store.database import Store
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
+from desktop.store.repositories import search_index
 
 TODAY = date(2026, 11, 24)
 PASSWORD = "demo-pass"
@@ -131,6 +133,20 @@ def test_every_live_row_is_in_the_outbox_and_the_audit_chain_holds(township):
     inserts = conn.execute("SELECT count(*) FROM audit WHERE action = 'insert'").fetchone()[0]
     assert inserts == sum(result.rows.values())
     assert verify_chain(conn) is None
+
+
+def test_search_keys_are_those_a_rebuild_from_the_rows_gives(township):
+    conn = township[1].conn
+    stored = set(conn.execute("SELECT key, person_id FROM search_keys"))
+    search_keys._name_keys.cache_clear()  # the rebuild keys every name afresh
+    conn.execute("BEGIN")
+    try:
+        search_index.backfill(conn)
+        rebuilt = set(conn.execute("SELECT key, person_id FROM search_keys"))
+    finally:
+        conn.execute("ROLLBACK")
+    assert stored == rebuilt
+    assert {p for _, p in stored} == {r[0] for r in conn.execute("SELECT id FROM persons")}
 
 
 def test_nothing_is_dated_after_today(township):
