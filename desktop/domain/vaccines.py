@@ -252,6 +252,37 @@ def dose_statuses(birth: date, given: Iterable[GivenDose], today: date,
     return result
 
 
+def next_change(birth: date, statuses: Iterable[DoseStatus], day: date,
+                version: ScheduleVersion, ahead: Iterable[int] = ()) -> date | None:
+    """The first day after *day* on which dose_statuses(birth, given, ·, version) may give
+    another answer than *statuses* (its answer for *day*); None when it never will.
+
+    Between a dose's boundaries (recommended age, earliest day, end of its window, catch-up
+    limit) nothing moves, except a dose planned for *day* itself (due, or a catch-up):
+    its plan, and the plans counted from it, move with the day, so the answer is the next
+    day. *ahead*: days before a dose's earliest or planned day that the caller also watches
+    (a list that shows a dose a week ahead). Versions starting or ending count too. Pure.
+    """
+    limits = {(d.vaccine, d.dose): d.catch_up_before_months for d in version.doses}
+    days = [v.effective_from for v in VERSIONS if v.effective_from > day]
+    days += [v.effective_to + timedelta(days=1) for v in VERSIONS
+             if v.effective_to is not None and v.effective_to >= day]
+    ahead = tuple(ahead)
+    for s in statuses:
+        if s.status == GIVEN:
+            continue
+        if s.planned_on == day:
+            return day + timedelta(days=1)
+        days += [s.recommended, s.earliest, s.due_by + timedelta(days=1),
+                 add_months(birth, limits.get((s.vaccine, s.dose), CATCH_UP_DEFAULT_MONTHS))]
+        for n in ahead:
+            days.append(s.earliest - timedelta(days=n))
+            if s.planned_on is not None:
+                days.append(s.planned_on - timedelta(days=n))
+    later = [d for d in days if d > day]
+    return min(later) if later else None
+
+
 def due(birth: date, given: Iterable[GivenDose], today: date,
         version: ScheduleVersion | None = None) -> list[DoseStatus]:
     """Doses whose window is open today and not yet given."""

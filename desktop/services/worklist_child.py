@@ -117,8 +117,25 @@ def _check_items(child_id: str, birth: date, area: str, discharge: date | None,
 def _vaccination_item(child_id: str, birth: date, area: str, given: list[vacc.GivenDose],
                       today: date, version: vacc.ScheduleVersion, hbig: bool
                       ) -> WorkItem | None:
+    return vaccination_item(child_id, birth, area, given, today, version, hbig)[0]
+
+
+def vaccination_item(child_id: str, birth: date, area: str, given: list[vacc.GivenDose],
+                     today: date, version: vacc.ScheduleVersion, hbig: bool,
+                     near_days: int = 0) -> tuple[WorkItem | None, date | None]:
+    """The child's vaccination item on *today* (None: no dose to list) and the first later
+    day on which it may be another (vaccines.next_change; None: never). *near_days*: the
+    caller also shows the item that many days before its window opens."""
+    statuses = vacc.dose_statuses(birth, given, today, version)
+    after = vacc.next_change(birth, statuses, today, version,
+                             ahead=(VACCINE_HORIZON_DAYS, near_days))
+    return _item_of(child_id, birth, area, statuses, today, hbig), after
+
+
+def _item_of(child_id: str, birth: date, area: str, statuses: list[vacc.DoseStatus],
+             today: date, hbig: bool) -> WorkItem | None:
     horizon = today + timedelta(days=VACCINE_HORIZON_DAYS)
-    doses = [s for s in vacc.dose_statuses(birth, given, today, version)
+    doses = [s for s in statuses
              if s.status in (vacc.DUE, vacc.OVERDUE)
              or (s.status == vacc.UPCOMING and s.planned_on is not None
                  and s.planned_on <= horizon)]

@@ -233,10 +233,11 @@ def _discharges(conn, children) -> dict[tuple[str, str], str]:
     return out
 
 
-def child_rows(conn, people, ids, basis: date | None, checks: bool = True
-               ) -> Iterator[tuple]:
-    """worklist_child.child_items as rows: checks with their day ranges; vaccinations for
-    the basis day only (none without one)."""
+def child_rows(conn, people, ids, basis: date | None, checks: bool = True,
+               nexts: dict[str, str] | None = None) -> Iterator[tuple]:
+    """worklist_child.child_items as rows: checks with their day ranges; vaccinations from
+    the basis day until the day before their next change (none without a basis day), that
+    day put in *nexts* for every active child ({child id: ISO day}, FOREVER for never)."""
     children = _children(conn, ids)
     if not children:
         return
@@ -276,14 +277,21 @@ def child_rows(conn, people, ids, basis: date | None, checks: bool = True
                        details, _SEQ["child"])
             if row is not None:
                 yield row
-        if basis is None or version is None or not birth <= basis <= last_day:
+        if basis is None or version is None:
             continue
-        item = wc._vaccination_item(child_id, birth, area, given.get(child_id, []), basis,
-                                    version, bool(hbig))
+        if not birth <= basis <= last_day:
+            if nexts is not None:
+                nexts[child_id] = _iso(birth) if basis < birth else FOREVER
+            continue
+        item, after = wc.vaccination_item(child_id, birth, area, given.get(child_id, []),
+                                          basis, version, bool(hbig), NEAR_DAYS)
+        after = min(after or last_day + _ONE, last_day + _ONE)
+        if nexts is not None:
+            nexts[child_id] = _iso(after)
         if item is None or not _listed(item, basis):
             continue
         row = _row(people, child_id, item.kind, item.ref_id, item.due_from, item.due_by,
-                   basis, basis, area, (), ALWAYS if item.urgent else None,
+                   basis, after - _ONE, area, (), ALWAYS if item.urgent else None,
                    json.dumps(item.details, ensure_ascii=False), _SEQ["vaccination"])
         if row is not None:
             yield row
@@ -308,14 +316,16 @@ def _given(conn, child_ids) -> dict[str, list[vacc.GivenDose]]:
     return out
 
 
-def compute(conn: sqlcipher3.Connection, ids: Sequence[str] | None, basis: date | None
-            ) -> list[tuple]:
-    """Every stored row of *ids* (None: of everyone); vaccinations for *basis*."""
+def compute(conn: sqlcipher3.Connection, ids: Sequence[str] | None, basis: date | None,
+            nexts: dict[str, str] | None = None) -> list[tuple]:
+    """Every stored row of *ids* (None: of everyone); vaccinations from *basis* (their
+    next change days put in *nexts*)."""
     rows: list[tuple] = []
     for chunk in _chunks(ids):
         people = _active(conn, chunk)
         for part in (prenatal_rows(conn, people, chunk), postpartum_rows(conn, people, chunk),
-                     case_rows(conn, people, chunk), child_rows(conn, people, chunk, basis)):
+                     case_rows(conn, people, chunk),
+                     child_rows(conn, people, chunk, basis, nexts=nexts)):
             rows.extend(part)
     return rows
 
@@ -329,7 +339,9 @@ def refresh(conn: sqlcipher3.Connection, person_ids: Sequence[str]) -> None:
     """Recompute the rows of *person_ids* inside the caller's transaction (the write
     path's hook; also drains marks)."""
     ids = list(dict.fromkeys(person_ids))
-    due_items.replace(conn, ids, compute(conn, ids, _basis(conn)))
+    nexts: dict[str, str] = {}
+    due_items.replace(conn, ids, compute(conn, ids, _basis(conn), nexts))
+    due_items.set_next(conn, ids, nexts)
 
 
 def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
@@ -338,29 +350,38 @@ def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
     due_items.clear(conn)
     day = basis.isoformat()
     # Rows that left the list before the basis day are not kept (see _new_day).
-    rows = [r for r in compute(conn, None, basis) if r[5] >= day]
+    nexts: dict[str, str] = {}
+    rows = [r for r in compute(conn, None, basis, nexts) if r[5] >= day]
     # In the list index's order, so filling it appends instead of splitting pages.
     rows.sort(key=itemgetter(6, 2, 8, 9))
     due_items.insert(conn, rows)
+    due_items.set_next(conn, [], nexts)
     due_items.write_meta(conn, BASIS_KEY, basis.isoformat())
     due_items.write_meta(conn, PRUNED_KEY, basis.isoformat())
     return len(rows)
 
 
 def _new_day(conn: sqlcipher3.Connection, today: date) -> None:
-    """Vaccination rows for *today*, rows that left the list before it dropped."""
-    due_items.clear(conn, wc.VACCINATION_KIND)
+    """Vaccination rows for *today* of the children whose item may have changed since the
+    basis day (due_next); rows that left the list before it dropped. Every other child's
+    row holds for *today* as it is (its range runs to the day before its next change)."""
     due_items.write_meta(conn, BASIS_KEY, today.isoformat())
     pruned = due_items.read_meta(conn, PRUNED_KEY)
     if pruned is None or pruned < today.isoformat():
         due_items.prune(conn, today)
         due_items.write_meta(conn, PRUNED_KEY, today.isoformat())
     marked = set(due_items.dirty(conn))
-    # Marked persons are recomputed whole just after this; everyone else gets the new
-    # day's vaccination row only.
-    rows = [r for r in child_rows(conn, _active(conn, None), None, today, checks=False)
-            if r[0] not in marked]
+    # Marked persons are recomputed whole just after this; the others whose day has come
+    # get the new day's vaccination row only.
+    ids = [i for i in due_items.changing(conn, today) if i not in marked]
+    due_items.drop_kind(conn, ids, wc.VACCINATION_KIND)
+    rows: list[tuple] = []
+    nexts: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        rows += child_rows(conn, _active(conn, chunk), chunk, today, checks=False,
+                           nexts=nexts)
     due_items.insert(conn, rows)
+    due_items.set_next(conn, [], nexts)
 
 
 def ensure_fresh(conn: sqlcipher3.Connection, today: date) -> None:

@@ -347,6 +347,17 @@ def _m0010_due_items_list(conn: sqlcipher3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key IN ('due_items_day', 'due_items_pruned')")
 
 
+def _m0011_due_next(conn: sqlcipher3.Connection) -> None:
+    """Worklist (new day): per child, the first day on which its vaccination item may
+    change (desktop.domain.vaccines.next_change; '9999-12-31' for never), so a new day
+    recomputes only the children whose day has come instead of every child. Derived and
+    local like due_items; the basis day is forgotten so the first read rebuilds both."""
+    conn.execute("""CREATE TABLE due_next (person_id TEXT PRIMARY KEY,
+        next_change TEXT NOT NULL) WITHOUT ROWID""")
+    conn.execute("CREATE INDEX due_next_day ON due_next(next_change)")
+    conn.execute("DELETE FROM meta WHERE key IN ('due_items_day', 'due_items_pruned')")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
@@ -358,6 +369,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_due_items", _m0008_due_items),
     Migration("0009_report_covering", _m0009_report_covering),
     Migration("0010_due_items_list", _m0010_due_items_list),
+    Migration("0011_due_next", _m0011_due_next),
 )
 LATEST = len(MIGRATIONS)
 

@@ -3,7 +3,7 @@ catch-up, alternatives and the disabled-by-default 2025 DTaP version."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -124,3 +124,36 @@ def test_versions_by_date_and_2025_disabled_by_default() -> None:
     assert not any(d.vaccine == "DT" for d in new.doses)
     with pytest.raises(ValueError):
         v.version_on(date(2026, 1, 1), ())
+
+
+@pytest.mark.parametrize(("given", "skips"), [
+    ((("HepB", 1, 0), ("BCG", 1, 0), ("HepB", 2, 31), ("IPV", 1, 61), ("IPV", 2, 92),
+      ("DTaP", 1, 92), ("DTaP", 2, 122), ("bOPV", 1, 122), ("DTaP", 3, 153),
+      ("HepB", 3, 183), ("MPSV-A", 1, 183)), True),
+    ((("HepB", 1, 0), ("BCG", 1, 0)), True),
+    # Doses missed for good: something is overdue, so planned for the day, every day.
+    ((("HepB", 1, 0), ("HepB", 2, 35), ("IPV", 1, 70), ("JE-I", 1, 250)), False),
+])
+def test_next_change_is_the_first_day_the_statuses_may_differ(given, skips) -> None:
+    """Day by day over seven years, dose_statuses gives the same answer on every day
+    before next_change, and next_change from any of those days is the same day."""
+    birth = date(2022, 3, 31)
+    doses = [v.GivenDose(code, n, birth + timedelta(days=d)) for code, n, d in given]
+    version = v.version_on(birth)
+    day = birth
+    changes = 0
+    while day < birth + timedelta(days=7 * 366):
+        statuses = v.dose_statuses(birth, doses, day, version)
+        after = v.next_change(birth, statuses, day, version, ahead=(7,))
+        assert after is None or after > day
+        if after is None:
+            break
+        between = day + timedelta(days=1)
+        while between < after:
+            later = v.dose_statuses(birth, doses, between, version)
+            assert later == statuses, (day, between)
+            assert v.next_change(birth, later, between, version, ahead=(7,)) == after
+            between += timedelta(days=1)
+        changes += after > day + timedelta(days=1)
+        day = after
+    assert (changes > 0) == skips

@@ -109,12 +109,41 @@ def insert(conn: sqlcipher3.Connection, rows: Iterable[Row]) -> None:
 
 
 def clear(conn: sqlcipher3.Connection, kind: str | None = None) -> None:
-    """Drop every row (of one *kind*); with no kind every mark goes too."""
+    """Drop every row (of one *kind*); with no kind every mark and next day goes too."""
     if kind is None:
         conn.execute("DELETE FROM due_items")
         conn.execute("DELETE FROM due_dirty")
+        conn.execute("DELETE FROM due_next")
     else:
         conn.execute("DELETE FROM due_items WHERE kind = ?", (kind,))
+
+
+def changing(conn: sqlcipher3.Connection, day: date) -> list[str]:
+    """The persons whose day-relative rows may change by *day* (migration 0011)."""
+    return [r[0] for r in conn.execute(
+        "SELECT person_id FROM due_next WHERE next_change <= ?", (day.isoformat(),))]
+
+
+def drop_kind(conn: sqlcipher3.Connection, person_ids: Sequence[str], kind: str) -> None:
+    """Drop the *kind* rows of *person_ids* and their next days."""
+    for lo in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[lo:lo + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM due_items WHERE person_id IN ({marks}) AND +kind = ?",
+                     [*chunk, kind])
+        conn.execute(f"DELETE FROM due_next WHERE person_id IN ({marks})", chunk)
+
+
+def set_next(conn: sqlcipher3.Connection, person_ids: Sequence[str],
+             nexts: dict[str, str]) -> None:
+    """Replace the next days of *person_ids* by *nexts* ({person id: ISO day}; a person
+    missing there has none)."""
+    for lo in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[lo:lo + CHUNK])
+        conn.execute(f"DELETE FROM due_next WHERE person_id IN ({','.join('?' * len(chunk))})",
+                     chunk)
+    conn.executemany("INSERT INTO due_next(person_id, next_change) VALUES (?, ?)",
+                     nexts.items())
 
 
 def prune(conn: sqlcipher3.Connection, before: date) -> int:
