@@ -10,12 +10,13 @@ from __future__ import annotations
 import gc
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from desktop.domain import demo_data
+from desktop.services import demo_feed
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.services.errors import ServiceError
 from desktop.store.database import Store, store_exists
@@ -31,6 +32,7 @@ CHUNK_ROWS = 100_000
 # page, and every commit re-encrypts pages the last one wrote. So the fill's connection
 # gets a larger cache (the store is closed when it is done).
 FILL_CACHE_KIB = 512 * 1024
+FORK_FROM = 5_000  # persons; smaller demos are quick enough in one process
 
 Progress = Callable[[int, int], None]
 
@@ -69,14 +71,15 @@ def township_code(area: str) -> str:
 
 def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150525",
                 seed: int = 20261124, today: date, kdf: KdfParams | None = None,
-                progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
-                ) -> DemoResult:
+                progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
+                fork: bool | None = None) -> DemoResult:
     """Create a store in *data_dir* that user "admin" opens with *password*, holding
     *persons* demo persons (women and children) of one township, dated up to *today*.
 
     *kdf* None calibrates Argon2id on this machine (~0.5 s per unlock). *progress* is called
-    with (persons written, persons) after each committed chunk. Raises StoreExistsError if
-    the folder already holds a store, before any work is done.
+    with (persons written, persons) after each committed chunk. *fork* makes the records in
+    a child process where that is safe (demo_feed): None does so from FORK_FROM persons.
+    Raises StoreExistsError if the folder already holds a store, before any work is done.
     """
     if persons < 0:
         raise DemoPersonsError(str(persons))
@@ -86,49 +89,61 @@ def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150
     started = time.perf_counter()
     rng = random.Random(seed)
     township = make_township(rng, code)
-    store, admin, _recovery = Store.create(
-        data_dir, clinic_name=f"{township.name}卫生院", township_code=code,
-        village_codes=[v.code for v in township.villages], admin_username=ADMIN_USERNAME,
-        admin_display_name=ADMIN_DISPLAY_NAME, admin_password=password, kdf=kdf)
     # The fill makes millions of short-lived dicts and no reference cycles; the cyclic
-    # collector would walk the growing heap again and again (a tenth of the run).
+    # collector would walk the growing heap again and again (a tenth of the run). Off
+    # before the fork, so the child runs without it too.
     collecting = gc.isenabled()
     gc.disable()
+    feed = None
+    if (persons >= FORK_FROM if fork is None else fork) and demo_feed.can_fork():
+        feed = demo_feed.ForkedFeed(rng, township, today, persons, chunk_rows)
     try:
-        # synchronous=OFF skips the sync at each commit. That is only safe because the
-        # store is new and disposable: a power cut during the fill could damage it, and the
-        # remedy is to make the demo again (a crash of this process alone cannot: the WAL
-        # stays consistent). Real stores never run with it.
-        store.conn.execute("PRAGMA synchronous = OFF")
-        store.conn.execute(f"PRAGMA cache_size = -{FILL_CACHE_KIB}")
-        gen = Generator(rng, township, today, admin.id)
-        counts = dict.fromkeys(TABLE_ORDER, 0)
-        batch = Batch()
-        done = 0
-        # The worklist's stored items are filled once at the end, in bulk (a few whole-table
-        # queries), not household by household at each chunk's commit.
-        with due_items.suspended():
-            while done < persons:
-                done += gen.household(batch, persons - done)
-                if batch.count >= chunk_rows or done >= persons:
-                    _write(store, admin.id, batch, counts)
-                    batch = Batch()
-                    if progress is not None:
-                        progress(done, persons)
-        # Durable before it is handed over: the worklist fill commits with synchronous=FULL
-        # and its pages are checkpointed with a sync of the database file, which then holds
-        # every page the unsynced fill wrote.
-        store.conn.execute("PRAGMA synchronous = FULL")
-        _fill_worklist(store, today)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if progress is not None and persons == 0:
-            progress(0, 0)
+        store, admin, _recovery = Store.create(
+            data_dir, clinic_name=f"{township.name}卫生院", township_code=code,
+            village_codes=[v.code for v in township.villages], admin_username=ADMIN_USERNAME,
+            admin_display_name=ADMIN_DISPLAY_NAME, admin_password=password, kdf=kdf)
+        try:
+            source = feed.begin(admin.id) if feed is not None else demo_feed.chunks(
+                Generator(rng, township, today, admin.id), persons, chunk_rows)
+            done, counts = _fill(store, admin.id, source, persons, today, progress)
+        finally:
+            store.close()
     finally:
+        if feed is not None:
+            feed.close()
         if collecting:
             gc.enable()
-        store.close()
     return DemoResult(done, counts, code, township.name, [v.code for v in township.villages],
                       round(time.perf_counter() - started, 2))
+
+
+def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons: int,
+          today: date, progress: Progress | None) -> tuple[int, dict[str, int]]:
+    """Write the chunks of *source*, then the worklist; returns persons and rows written."""
+    # synchronous=OFF skips the sync at each commit. That is only safe because the store
+    # is new and disposable: a power cut during the fill could damage it, and the remedy
+    # is to make the demo again (a crash of this process alone cannot: the WAL stays
+    # consistent). Real stores never run with it.
+    store.conn.execute("PRAGMA synchronous = OFF")
+    store.conn.execute(f"PRAGMA cache_size = -{FILL_CACHE_KIB}")
+    counts = dict.fromkeys(TABLE_ORDER, 0)
+    done = 0
+    # The worklist's stored items are filled once at the end, in bulk (a few whole-table
+    # queries), not household by household at each chunk's commit.
+    with due_items.suspended():
+        for batch, done in source:
+            _write(store, user_id, batch, counts)
+            if progress is not None:
+                progress(done, persons)
+    # Durable before it is handed over: the worklist fill commits with synchronous=FULL
+    # and its pages are checkpointed with a sync of the database file, which then holds
+    # every page the unsynced fill wrote.
+    store.conn.execute("PRAGMA synchronous = FULL")
+    _fill_worklist(store, today)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if progress is not None and persons == 0:
+        progress(0, 0)
+    return done, counts
 
 
 def _fill_worklist(store: Store, today: date) -> None:

@@ -12,6 +12,7 @@ import pytest
 from desktop.domain import search_keys
 from desktop.domain.gestation import trimester
 from desktop.domain.ids import parse_resident_id
+from desktop.services import demo_feed
 from desktop.services.demo import DemoAreaError, DemoPersonsError, create_demo
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.store.audit import verify_chain
@@ -204,6 +205,47 @@ def test_same_seed_same_records_other_seed_other_records():
     assert content(first) == content(again)
     assert content(first) != content(other)
     assert first.ids["persons"] != again.ids["persons"]  # ids are fresh UUIDv7s each run
+
+
+def _content(path: Path) -> dict[str, list[tuple]]:
+    """Every row in write order without what differs between two stores (ids, revs, the
+    device and the administrator's id)."""
+    store, _ = Store.unlock(path, "admin", PASSWORD)
+    try:
+        out = {}
+        for table in TABLE_ORDER:
+            cur = store.conn.execute(f"SELECT * FROM {table} ORDER BY rev")
+            names = [d[0] for d in cur.description]
+            keep = [i for i, n in enumerate(names) if not (n == "id" or n.endswith("_id") or n in {
+                "rev", "field_revs", "origin", "updated_by", "confirmed_by", "responsible_user"})]
+            out[table] = [tuple(row[i] for i in keep) for row in cur]
+        return out
+    finally:
+        store.close()
+
+
+def test_records_made_in_a_child_process_are_those_made_here(tmp_path):
+    if not demo_feed.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+    seen: list[tuple[int, int]] = []
+    forked = _demo(tmp_path / "forked", 400, chunk_rows=2000, fork=True,
+                   progress=lambda d, t: seen.append((d, t)))
+    here = _demo(tmp_path / "here", 400, chunk_rows=2000, fork=False)
+    assert forked.rows == here.rows and forked.persons == here.persons == 400
+    assert len(seen) > 1 and seen[-1] == (400, 400)
+    assert _content(tmp_path / "forked") == _content(tmp_path / "here")
+
+
+def test_a_failing_child_process_fails_the_demo(tmp_path, monkeypatch):
+    if not demo_feed.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+
+    def broken(self, batch, budget):
+        raise ValueError("no households today")
+
+    monkeypatch.setattr(Generator, "household", broken)  # the child is forked with it
+    with pytest.raises(RuntimeError, match="no households today"):
+        _demo(tmp_path / "d", 50, fork=True)
 
 
 def test_refusals(tmp_path):

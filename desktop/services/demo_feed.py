@@ -1,0 +1,95 @@
+"""The demo's households in chunks, made here or in a second process (see demo.py).
+
+Making the records is a fifth of a large demo's time and needs nothing from the store, so
+on Linux a large demo makes them in a forked child process while this one writes the last
+chunk: the child draws from the same random.Random in the same order, so the records are
+the ones this process would have made (ids are fresh UUIDv7s either way). The child is
+forked before the store is opened (a SQLite connection must not cross a fork) and only
+runs the generator; it is one chunk ahead at most, because sending a chunk waits until the
+writer takes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import random
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from desktop.services.demo_records import Batch, Generator, Township
+
+Chunk = tuple[Batch, int]  # the rows of whole households, persons made so far
+
+
+def chunks(gen: Generator, persons: int, chunk_rows: int) -> Iterator[Chunk]:
+    """Households until *persons* persons, in batches of about *chunk_rows* rows."""
+    batch = Batch()
+    done = 0
+    while done < persons:
+        done += gen.household(batch, persons - done)
+        if batch.count >= chunk_rows or done >= persons:
+            yield batch, done
+            batch = Batch()
+
+
+def can_fork() -> bool:
+    """A child can be forked safely: Linux (fork is the default there and needs no
+    re-import), and no other thread whose locks the child could inherit held."""
+    return (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+class ForkedFeed:
+    """Chunks made by a forked child. Start before the store is opened, then `begin` with
+    the user id the records name, iterate, and `close` (also after an error)."""
+
+    def __init__(self, rng: random.Random, township: Township, today: date, persons: int,
+                 chunk_rows: int) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._proc = ctx.Process(target=_child, daemon=True, args=(
+            child_end, rng, township, today, persons, chunk_rows))
+        self._proc.start()
+        child_end.close()
+
+    def begin(self, user_id: str) -> Iterator[Chunk]:
+        self._conn.send(user_id)
+        while True:
+            try:
+                message = self._conn.recv()
+            except EOFError:
+                raise RuntimeError("the demo generator process ended early") from None
+            if message is None:
+                return
+            if isinstance(message, str):
+                raise RuntimeError(f"the demo generator process failed:\n{message}")
+            rows, ids, count, done = message
+            yield Batch(rows, ids, count), done
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+
+
+def _child(conn: Any, rng: random.Random, township: Township, today: date, persons: int,
+           chunk_rows: int) -> None:
+    try:
+        gen = Generator(rng, township, today, conn.recv())
+        for batch, done in chunks(gen, persons, chunk_rows):
+            conn.send((batch.rows, batch.ids, batch.count, done))
+        conn.send(None)
+    except (EOFError, BrokenPipeError):
+        pass  # the writer stopped: nothing is waiting for more
+    except BaseException:
+        import traceback
+
+        with contextlib.suppress(OSError):  # a writer that is gone hears nothing
+            conn.send(traceback.format_exc())
+    finally:
+        conn.close()
