@@ -63,17 +63,10 @@ _REV_MARK = "<rev>"  # placeholder in a field_revs template; no column name has 
 
 
 def _stored_row(fields: dict[str, Any]) -> dict[str, Any]:
-    """{k: _stored(v)} for a bulk row; the common types skip _stored's isinstance chain."""
-    out: dict[str, Any] = {}
-    for k, v in fields.items():
-        t = type(v)
-        if t is str:
-            out[k] = normalize("NFC", v)
-        elif t in _PLAIN:
-            out[k] = v
-        else:
-            out[k] = _stored(v)
-    return out
+    """{k: _stored(v)} for a bulk row; the common types skip _stored's isinstance chain
+    (ASCII text is already NFC)."""
+    return {k: (v if v.isascii() else normalize("NFC", v)) if type(v) is str
+            else v if type(v) in _PLAIN else _stored(v) for k, v in fields.items()}
 
 
 # Fields that feed a person's search keys (desktop.domain.search_keys.person_keys).
