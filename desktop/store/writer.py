@@ -192,10 +192,11 @@ class Transaction:
                   ids: list[str] | None = None) -> list[str]:
         """Insert many new rows (bulk import, demo data) with the invariants of save().
 
-        Each row gets its own rev, field_revs (mutable tables), outbox change and audit
-        entry, in order; rows are inserted with executemany per set of fields. *ids* (one
-        per row) lets callers link rows before writing them. Returns the ids. An id that
-        already exists raises; this never updates.
+        Each row gets its own rev, field_revs (mutable tables) and outbox change, in order;
+        the call gets one audit entry naming every row (audit.bulk_entry). Rows are inserted
+        with executemany per set of fields. *ids* (one per row) lets callers link rows
+        before writing them. Returns the ids. An id that already exists raises; this never
+        updates.
         """
         table_spec = spec(table)
         cols = table_columns(self.conn, table, self._columns)
@@ -211,9 +212,10 @@ class Transaction:
         # field_revs is the group's sorted-key template joined by the rev (what json.dumps
         # would write, without a json.dumps per row).
         plain_revs = mutable and json.dumps(device) == f'"{device}"'
-        changes, entries = self._changes, self._audit
-        # Per set of fields: its audit detail, its field_revs template and its rows.
-        groups: dict[tuple[str, ...], tuple[str, list[str] | None, list[list[Any]]]] = {}
+        changes = self._changes
+        first_rev = rev = ""
+        # Per set of fields: its field_revs template and its rows.
+        groups: dict[tuple[str, ...], tuple[list[str] | None, list[list[Any]]]] = {}
         for fields, row_id in zip(rows, ids, strict=True):
             names = tuple(fields)
             group = groups.get(names)
@@ -223,10 +225,11 @@ class Transaction:
                     raise RecordError(f"{table}: fields not allowed: {', '.join(sorted(bad))}")
                 template = (json.dumps(dict.fromkeys(names, _REV_MARK), sort_keys=True)
                             .split(_REV_MARK) if plain_revs else None)
-                group = groups[names] = (",".join(sorted(names)), template, [])
-            detail, template, params_list = group
+                group = groups[names] = (template, [])
+            template, params_list = group
             values = _stored_row(fields)
             rev = self.next_rev()
+            first_rev = first_rev or rev
             params = [*values.values(), row_id, rev, device, user]
             if template is not None:
                 params.append(rev.join(template))
@@ -236,9 +239,10 @@ class Transaction:
             self._track_keys(table, row_id, values)
             # *values* is this row's own dict: the change can keep it without a copy.
             changes.append(Change(table, row_id, rev, values, False, urgent))
-            entries.append(AuditEntry(at, user, "insert", table, row_id, rev, detail))
+        if ids:
+            self._audit.append(audit.bulk_entry(at, user, table, ids, first_rev, rev))
         system = ("id", "rev", "origin", "updated_by") + (("field_revs",) if mutable else ())
-        for names, (_detail, _template, params_list) in groups.items():
+        for names, (_template, params_list) in groups.items():
             columns = names + system
             marks = ", ".join("?" for _ in columns)
             self.conn.executemany(

@@ -1,5 +1,6 @@
-"""Transaction.save_many keeps the invariants of save(): one rev, outbox change and audit
-entry per row, in order, field revs on mutable rows, and all or nothing."""
+"""Transaction.save_many keeps the invariants of save(): one rev and outbox change per row,
+in order, field revs on mutable rows, an audit entry that names every row, and all or
+nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import pytest
 
 from desktop.domain import hlc
-from desktop.store.audit import verify_chain
+from desktop.store.audit import BULK_INSERT, ids_digest, verify_chain
 from desktop.store.errors import RecordError, StoreError, mapped_db_errors
 from desktop.store.records import new_id
 
@@ -47,9 +48,19 @@ def test_rows_outbox_and_audit_match_save(made):
     assert [o[1] for o in outbox] == [single["id"], *ids, *visits]
     assert [o[2] for o in outbox[:51]] == [r[1] for r in rows]
     assert json.loads(outbox[-1][3])["tests"] == json.dumps({"hbsag": "neg"})
-    inserts = conn.execute("SELECT row_id FROM audit WHERE action = 'insert' ORDER BY seq"
+    entries = conn.execute("SELECT action, table_name, row_id, rev, detail FROM audit"
+                           " WHERE action IN ('insert', ?) ORDER BY seq", (BULK_INSERT,)
                            ).fetchall()
-    assert [a[0] for a in inserts] == [single["id"], *ids, *visits]
+    assert [e[:3] for e in entries] == [("insert", "persons", single["id"]),
+                                        (BULK_INSERT, "persons", ids[0]),
+                                        (BULK_INSERT, "prenatal_visits", visits[0])]
+    # One entry per call, binding its rows: their number, rev range and ids in order.
+    revs = {r[0]: r[1] for r in rows}
+    bulk = json.loads(entries[1][4])
+    assert entries[1][3] == revs[ids[0]] and bulk["last_rev"] == revs[ids[-1]]
+    assert bulk["rows"] == 50 and bulk["ids_sha256"] == ids_digest(ids)
+    assert bulk["ids_sha256"] != ids_digest(ids[::-1])
+    assert json.loads(entries[2][4])["ids_sha256"] == ids_digest(visits)
     assert verify_chain(conn) is None
     event = conn.execute("SELECT tests, supersedes FROM prenatal_visits").fetchone()
     assert event == ('{"hbsag": "neg"}', None)
