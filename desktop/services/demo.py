@@ -1,7 +1,7 @@
 """Create an encrypted store filled with a demo township (python -m desktop demo).
 
 Rows go through the one write path (Transaction.save_many): every row has its rev, origin,
-field revs, outbox change and audit entry. Households are written in transactions of about
+field revs and outbox change, and every bulk write its audit entry. Households are written in transactions of about
 `chunk_rows` rows, so an interrupted demo leaves whole households and a valid store.
 """
 
@@ -165,6 +165,7 @@ def _fill_worklist(store: Store, today: date) -> None:
 
 def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int]) -> None:
     with store.transaction(user_id) as tx:
+        tx.new_persons_keys(batch.ids["persons"], batch.keys)
         for table in TABLE_ORDER:
             rows = batch.rows[table]
             if rows:

@@ -21,19 +21,40 @@ from datetime import date
 from typing import Any
 
 from desktop.services.demo_records import Batch, Generator, Township
+from desktop.store.repositories.search_index import key_rows
+from desktop.store.writer import stored_row
 
 Chunk = tuple[Batch, int]  # the rows of whole households, persons made so far
+_KEYED = ("name_zh", "name_mn", "name_latin", "resident_id", "phone")
 
 
 def chunks(gen: Generator, persons: int, chunk_rows: int) -> Iterator[Chunk]:
-    """Households until *persons* persons, in batches of about *chunk_rows* rows."""
+    """Households until *persons* persons, in batches of about *chunk_rows* rows, each with
+    its persons' search keys."""
     batch = Batch()
     done = 0
     while done < persons:
         done += gen.household(batch, persons - done)
         if batch.count >= chunk_rows or done >= persons:
+            batch.keys = search_keys(batch)
             yield batch, done
             batch = Batch()
+
+
+def search_keys(batch: Batch) -> list[tuple]:
+    """The search_keys rows of the batch's persons, from the values the write path stores
+    (Transaction.new_persons_keys): what search_index.refresh would read back and key."""
+    handbooks: dict[str, list[str]] = {}
+    for row in batch.rows["pregnancies"]:
+        if row.get("handbook_no") is not None and not row.get("deleted"):
+            handbooks.setdefault(row["person_id"], []).append(
+                stored_row({"n": row["handbook_no"]})["n"])
+    people = []
+    for person_id, row in zip(batch.ids["persons"], batch.rows["persons"], strict=True):
+        if not row.get("deleted"):
+            values = stored_row({k: row.get(k) for k in _KEYED})
+            people.append((person_id, *values.values()))
+    return key_rows(people, handbooks)
 
 
 def can_fork() -> bool:
@@ -67,8 +88,8 @@ class ForkedFeed:
                 return
             if isinstance(message, str):
                 raise RuntimeError(f"the demo generator process failed:\n{message}")
-            rows, ids, count, done = message
-            yield Batch(rows, ids, count), done
+            rows, ids, count, keys, done = message
+            yield Batch(rows, ids, count, keys), done
 
     def close(self) -> None:
         self._conn.close()
@@ -82,7 +103,7 @@ def _child(conn: Any, rng: random.Random, township: Township, today: date, perso
     try:
         gen = Generator(rng, township, today, conn.recv())
         for batch, done in chunks(gen, persons, chunk_rows):
-            conn.send((batch.rows, batch.ids, batch.count, done))
+            conn.send((batch.rows, batch.ids, batch.count, batch.keys, done))
         conn.send(None)
     except (EOFError, BrokenPipeError):
         pass  # the writer stopped: nothing is waiting for more

@@ -53,6 +53,7 @@ class Batch:
         default_factory=lambda: {t: [] for t in TABLE_ORDER})
     ids: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in TABLE_ORDER})
     count: int = 0
+    keys: list[tuple] = field(default_factory=list)  # its persons' search_keys rows
 
     def add(self, table: str, row: dict[str, Any]) -> str:
         row_id = new_id()

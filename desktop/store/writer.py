@@ -62,9 +62,9 @@ _PLAIN = frozenset({int, float, type(None)})
 _REV_MARK = "<rev>"  # placeholder in a field_revs template; no column name has "<"
 
 
-def _stored_row(fields: dict[str, Any]) -> dict[str, Any]:
-    """{k: _stored(v)} for a bulk row; the common types skip _stored's isinstance chain
-    (ASCII text is already NFC)."""
+def stored_row(fields: dict[str, Any]) -> dict[str, Any]:
+    """{k: _stored(v)}: the values save_many stores for *fields*; the common types skip
+    _stored's isinstance chain (ASCII text is already NFC)."""
     return {k: (v if v.isascii() else normalize("NFC", v)) if type(v) is str
             else v if type(v) in _PLAIN else _stored(v) for k, v in fields.items()}
 
@@ -89,6 +89,8 @@ class Transaction:
         self._audit: list[AuditEntry] = []
         self._hlc = hlc.ZERO
         self._reindex: set[str] = set()  # persons whose search keys must be recomputed
+        self._given_keys: list[tuple] = []  # search_keys rows a bulk writer worked out
+        self._keyed: set[str] = set()  # the persons those rows are for
 
     # -- lifecycle ------------------------------------------------------------------
     def __enter__(self) -> Transaction:
@@ -111,9 +113,11 @@ class Transaction:
             return
         try:
             with mapped_db_errors():
-                if self._reindex and search_index.has_index(self.conn):
+                if (self._reindex or self._given_keys) and search_index.has_index(self.conn):
                     # Same transaction as the change: a search never sees stale keys.
-                    search_index.refresh(self.conn, self._reindex)
+                    # Given keys first: a refresh replaces those of a person saved since.
+                    search_index.insert(self.conn, self._given_keys)
+                    search_index.refresh(self.conn, self._reindex - self._keyed)
                 # The worklist rows of the persons this write touched, same transaction.
                 due_items.after_write(self.conn)
                 if self._changes:
@@ -227,7 +231,7 @@ class Transaction:
                             .split(_REV_MARK) if plain_revs else None)
                 group = groups[names] = (template, [])
             template, params_list = group
-            values = _stored_row(fields)
+            values = stored_row(fields)
             rev = self.next_rev()
             first_rev = first_rev or rev
             params = [*values.values(), row_id, rev, device, user]
@@ -249,6 +253,16 @@ class Transaction:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params_list)
         return ids
 
+    def new_persons_keys(self, person_ids: list[str], rows: list[tuple]) -> None:
+        """The search_keys rows (search_index.key_rows) of persons this transaction inserts
+        with save_many, worked out by the caller from the values it saves and the handbook
+        numbers of the pregnancies it saves with them (the demo does that in its generator
+        process): they are written at commit instead of reading the persons back. A save()
+        or delete() touching one of them in this transaction recomputes that person's keys
+        as usual."""
+        self._keyed.update(person_ids)
+        self._given_keys += rows
+
     def delete(self, table: str, id: str) -> dict[str, Any]:
         """Tombstone a row (deleted = 1); the row stays until it has synced."""
         table_spec = spec(table)
@@ -262,13 +276,17 @@ class Transaction:
                           (rev, self.user_id, id))
         self._changes.append(Change(table, id, rev, {}, True, table_spec.urgent))
         self._audit.append(AuditEntry(utc_now_iso(), self.user_id, "delete", table, id, rev))
-        self._track_keys(table, id, {"deleted": 1, "handbook_no": None})
+        self._track_keys(table, id, {"deleted": 1, "handbook_no": None}, single=True)
         return {"id": id, "rev": rev, "changed": {"deleted": 1}}
 
-    def _track_keys(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
-        """Remember whose search keys this write changes (recomputed at commit)."""
+    def _track_keys(self, table: str, row_id: str, fields: dict[str, Any],
+                    single: bool = False) -> None:
+        """Remember whose search keys this write changes (recomputed at commit; *single*:
+        a save or delete, after which keys a caller gave no longer stand)."""
         if table == "persons" and _KEYED_PERSON_FIELDS & fields.keys():
             self._reindex.add(row_id)
+            if single:
+                self._keyed.discard(row_id)
         elif table == "pregnancies" and _KEYED_PREGNANCY_FIELDS & fields.keys():
             person_id = fields.get("person_id")
             if not person_id:  # an update or a delete names only the pregnancy
@@ -277,10 +295,12 @@ class Transaction:
                 person_id = row[0] if row else None
             if person_id:
                 self._reindex.add(person_id)
+                if single:
+                    self._keyed.discard(person_id)
 
     def _record(self, table: str, row_id: str, rev: str, fields: dict[str, Any], urgent: bool,
                 action: str) -> None:
-        self._track_keys(table, row_id, fields)
+        self._track_keys(table, row_id, fields, single=True)
         self._changes.append(Change(table, row_id, rev, dict(fields), False, urgent))
         self._audit.append(AuditEntry(utc_now_iso(), self.user_id, action, table, row_id, rev,
                                       ",".join(sorted(fields))))

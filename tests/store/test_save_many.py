@@ -101,3 +101,42 @@ def test_ids_must_match_rows(made):
     with pytest.raises(RecordError):
         with made.store.transaction(made.admin.id) as tx:
             tx.save_many("persons", [{"kind": "woman"}], ids=[])
+
+
+def _keys(conn, person_id: str) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT key FROM search_keys WHERE person_id = ?",
+                                       (person_id,))}
+
+
+def test_search_keys_given_by_the_caller_are_written_as_a_refresh_would(made):
+    from desktop.store.repositories import search_index
+
+    conn = made.store.conn
+    a, b = new_id(), new_id()
+    rows = [{"kind": "woman", "name_zh": "王丽", "phone": "13912345678"},
+            {"kind": "woman", "name_zh": "李梅"}]
+    given = search_index.key_rows([(a, "王丽", None, None, None, "13912345678")], {})
+    with made.store.transaction(made.admin.id) as tx:
+        tx.new_persons_keys([a], given)  # b's keys are not given: read back and keyed
+        tx.save_many("persons", rows, ids=[a, b])
+    written = {p: _keys(conn, p) for p in (a, b)}
+    assert written[a] and written[b]
+    conn.execute("BEGIN")
+    search_index.refresh(conn, [a, b])
+    assert {p: _keys(conn, p) for p in (a, b)} == written
+    conn.execute("ROLLBACK")
+
+
+def test_a_save_in_the_same_transaction_recomputes_given_keys(made):
+    from desktop.store.repositories import search_index
+
+    conn = made.store.conn
+    a = new_id()
+    stale = search_index.key_rows([(a, "王丽", None, None, None, None)], {})
+    with made.store.transaction(made.admin.id) as tx:
+        tx.new_persons_keys([a], stale)
+        tx.save_many("persons", [{"kind": "woman", "name_zh": "王丽"}], ids=[a])
+        tx.save("persons", {"name_zh": "赵敏"}, id=a)
+    keys = _keys(conn, a)
+    assert any("赵" in k or "敏" in k for k in keys)
+    assert not any("丽" in k for k in keys)

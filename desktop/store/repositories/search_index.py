@@ -56,13 +56,25 @@ def refresh(conn: sqlcipher3.Connection, person_ids: Iterable[str]) -> int:
                 f"SELECT person_id, handbook_no FROM pregnancies WHERE person_id IN ({marks})"
                 " AND deleted = 0 AND handbook_no IS NOT NULL", chunk):
             handbooks.setdefault(person_id, []).append(number)
-        values = [(key, row[0], key[:2]) for row in rows
-                  for key in keys_for(row[1:], handbooks.get(row[0], ()))]
-        values.sort()  # in key order: each insert lands next to the previous one
-        conn.executemany("INSERT OR IGNORE INTO search_keys(key, person_id, kind)"
-                         " VALUES (?, ?, ?)", values)
-        written += len(values)
+        written += insert(conn, key_rows(rows, handbooks))
     return written
+
+
+def key_rows(persons: Iterable[tuple], handbooks: dict[str, list[str]]) -> list[tuple]:
+    """The search_keys rows of *persons* ((id, name_zh, name_mn, name_latin, resident_id,
+    phone) as stored) with the handbook numbers of their live pregnancies ({person id:
+    numbers}), in key order (each insert then lands next to the previous one)."""
+    values = [(key, row[0], key[:2]) for row in persons
+              for key in keys_for(row[1:], handbooks.get(row[0], ()))]
+    values.sort()
+    return values
+
+
+def insert(conn: sqlcipher3.Connection, rows: list[tuple]) -> int:
+    """Add key_rows of persons that have no keys yet (inside the caller's transaction)."""
+    conn.executemany("INSERT OR IGNORE INTO search_keys(key, person_id, kind)"
+                     " VALUES (?, ?, ?)", rows)
+    return len(rows)
 
 
 def backfill(conn: sqlcipher3.Connection) -> int:
