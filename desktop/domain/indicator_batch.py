@@ -19,16 +19,18 @@ A row this module does not know is evaluated by ``indicators.evaluate``.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import compress, filterfalse, groupby, repeat
-from operator import and_, attrgetter, le, or_, sub
-from typing import Any
+from operator import and_, attrgetter, is_not, le, or_, sub
+from typing import Any, NamedTuple
 
 from desktop.domain import indicators as ind
 from desktop.domain.child_health import ANAEMIA_AGE_MONTHS, ANAEMIA_BELOW_G_L, EXCLUSIVE_UNTIL_DAYS
 from desktop.domain.child_health import EXCLUSIVE_BREASTFEEDING as EXCLUSIVE
 from desktop.domain.child_schedule import NEWBORN, add_months
+from desktop.domain.schedule import is_early_registration
 
 Result = tuple[ind.Figure, dict[str, ind.Figure]]
 
@@ -54,7 +56,9 @@ def evaluate_all(table: Sequence[ind.Indicator], episodes: Sequence[ind.Episode]
     maternal = [(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL]
     child = [(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES and _persons(i)]
     doses = [(n, i) for n, i in enumerate(table) if _is_dose_row(i) and _persons(i)]
-    out.update(_maternal(maternal, episodes, period))
+    parts_of = tuple(ind.MATERNAL_PARTS.items())
+    out.update(_maternal(maternal, ((e, {name: rule(e) for name, rule in parts_of})
+                                    for e in episodes if ind.maternal_in_period(e, period))))
     out.update(_children(child, children, period))
     out.update(_doses(doses, children, period))
     for n, indicator in enumerate(table):
@@ -118,22 +122,20 @@ def _maternal_judge(indicator: ind.Indicator
     return None
 
 
-def _maternal(rows: list[tuple[int, ind.Indicator]], episodes: Sequence[ind.Episode],
-              period: ind.Period) -> dict[int, Result]:
+def _maternal(rows: list[tuple[int, ind.Indicator]],
+              judged_parts: Iterable[tuple[Any, Mapping[str, bool]]]) -> dict[int, Result]:
+    """The maternal rows from the deliveries of the period (Episodes or MaternalFacts) with
+    their MATERNAL_PARTS worked out."""
     judged = [(n, i, _maternal_judge(i)) for n, i in rows]
     judged = [(n, i, j) for n, i, j in judged if j is not None or i.code == _MANAGED]
     if not judged:
         return {}
     tallies = _Tallies(len(judged))
     judges = list(enumerate(j for _n, _i, j in judged))
-    parts_of = tuple(ind.MATERNAL_PARTS.items())
     area = tallies.area
     villages = tallies.villages
-    for e in episodes:
-        if not ind.maternal_in_period(e, period):
-            continue
+    for e, parts in judged_parts:
         village = villages.get(e.area_code or "") or tallies.village(e.area_code or "")
-        parts = {name: rule(e) for name, rule in parts_of}
         colours = e.risk_colours
         for k, judge in judges:
             if judge is None:  # high-risk management: only the high-risk women count
@@ -153,144 +155,227 @@ def _maternal(rows: list[tuple[int, ind.Indicator]], episodes: Sequence[ind.Epis
 # --- children ---------------------------------------------------------------------------------
 
 
-def _birth_facts(birth: date, period: ind.Period, ranges: list[tuple[date, date] | None]
-                 ) -> tuple:
-    """What depends only on the birth date: (last day of the newborn visit, first day of
-    the anaemia age, first day at 5 years, first day past the anaemia age, under 3 and
-    under 7 at the period end, first day of the look-back year, 4:2:2 contacts required,
-    whether each child row looks at children born that day)."""
-    first = max(ind.look_back(period), birth)
-    return (birth + _NEWBORN_DAYS, add_months(birth, _ANAEMIA_FROM),
-            add_months(birth, ind.UNDER_5_MONTHS),
-            add_months(birth, _ANAEMIA_BEFORE),
-            add_months(birth, ind.UNDER_3_MONTHS) > period.end,
-            add_months(birth, ind.UNDER_7_MONTHS) > period.end,
-            first, ind.required_contacts(birth, first, period.end),
-            tuple(r is None or r[0] <= birth <= r[1] for r in ranges))
+def child_facts(c: ind.ChildRecord, period: ind.Period) -> ChildFacts:
+    """What the child rows read from a child's checks, in one walk (the rules' conditions,
+    ties to the later check of the list: a latest day starts at date.min, before any)."""
+    b = c.birth_date
+    first = max(ind.look_back(period), b)
+    nb_last, five, hb_from, hb_before = _ages(b)
+    start, end = period.start, period.end
+    count = 0
+    visited = False
+    wz = lz = wl = hb = feeding = None
+    wz_on = lz_on = wl_on = hb_on = bf_on = date.min
+    for on, kind, age, waz, lhaz, wlhz, hb_g_l, feeds in c.checks:
+        if kind == "birth":
+            continue
+        if first <= on <= end:
+            count += 1
+        if kind == NEWBORN and b <= on <= nb_last:
+            visited = True
+        if on < start or on > end:
+            continue
+        if on < five:
+            if waz is not None and on >= wz_on:
+                wz_on = on
+                wz = waz
+            if lhaz is not None and on >= lz_on:
+                lz_on = on
+                lz = lhaz
+            if wlhz is not None and on >= wl_on:
+                wl_on = on
+                wl = wlhz
+        if hb_g_l is not None and hb_from <= on < hb_before and on >= hb_on:
+            hb_on = on
+            hb = hb_g_l
+        if feeds is not None and age < EXCLUSIVE_UNTIL_DAYS and on >= bf_on:
+            bf_on = on
+            feeding = feeds
+    cut = ind.Z_CUT
+    return ChildFacts(count, visited, None if wz is None else wz < cut,
+                      None if lz is None else lz < cut, None if wl is None else wl < cut,
+                      None if hb is None else hb < ANAEMIA_BELOW_G_L,
+                      None if feeding is None else feeding == EXCLUSIVE)
 
 
-def _span(children: ind.Children, ranges: list[tuple[date, date] | None]
-          ) -> list[ind.ChildRecord]:
-    """The children (in birth order) born in one of *ranges* (None: any day)."""
-    if any(r is None for r in ranges):
-        return list(children)
-    return children.born_between(min(r[0] for r in ranges if r is not None),
-                                 max(r[1] for r in ranges if r is not None))
+@lru_cache(maxsize=1 << 13)  # children born on one day share them
+def _ages(birth: date) -> tuple[date, date, date, date]:
+    """(last day of the newborn visit, first day at 5 years, first day of the anaemia age,
+    first day past it) of a child born on *birth*."""
+    return (birth + _NEWBORN_DAYS, add_months(birth, ind.UNDER_5_MONTHS),
+            add_months(birth, _ANAEMIA_FROM), add_months(birth, _ANAEMIA_BEFORE))
+
+
+class ChildFacts(NamedTuple):
+    """What the child rows judge of one child: contacts in the look-back year (from the
+    birth), a newborn visit within 28 days, and of the latest measure of the period (under
+    5; haemoglobin from 6 months; feeding under EXCLUSIVE_UNTIL_DAYS old) whether it is
+    below the cut (exclusive, for feeding); None: no such measure."""
+
+    contacts: int
+    visited: bool
+    waz: bool | None
+    lhaz: bool | None
+    wlhz: bool | None
+    hb: bool | None
+    feeding: bool | None
+
+
+class ChildColumns(NamedTuple):
+    """The children of a report as columns in birth order, instead of a record each: ids,
+    village keys (area code or ""), birth dates, the children with a death or a move as
+    {index: (died_on, moved_in, moved_out)}, the facts of each child (ChildFacts as
+    columns: one list per field) and, for the dose rows, {"vaccine dose|child id": ISO date
+    of the first dose} (the doses of the period and its early tolerance only)."""
+
+    ids: list[str]
+    areas: list[str]
+    births: list[date]
+    events: dict[int, tuple[date | None, date | None, date | None]]
+    facts: ChildFacts
+    first_doses: Mapping[str, str] | None = None
+
+    @classmethod
+    def of(cls, children: ind.Children, period: ind.Period) -> ChildColumns:
+        """The columns of child records (their facts worked out by child_facts)."""
+        records = children.records
+        events = {n: e for n, e in enumerate(map(_EVENTS_IN_ORDER, records)) if any(e)}
+        facts = [child_facts(c, period) for c in records]
+        return cls(list(map(_ID, records)), [c.area_code or "" for c in records],
+                   list(children.births), events,
+                   ChildFacts(*map(list, zip(*facts, strict=True))) if facts
+                   else ChildFacts(*([] for _ in ChildFacts._fields)))
+
+
+_EVENTS_IN_ORDER = attrgetter("died_on", "moved_in", "moved_out")
+
+
+def _present(events: tuple[date | None, date | None, date | None], day: date) -> bool:
+    """ChildRecord.present_on for a child born by *day*."""
+    died, moved_in, moved_out = events
+    return ((died is None or died > day) and (moved_out is None or moved_out > day)
+            and (moved_in is None or moved_in <= day))
+
+
+class _Scope(NamedTuple):
+    """The children of the area or of one village: columns in birth order, their indexes
+    in the area's columns, and their events by index in this scope."""
+
+    ids: list[str]
+    births: list[date]
+    facts: ChildFacts
+    at: Sequence[int]
+    events: dict[int, tuple[date | None, date | None, date | None]]
+
+
+def _scopes(cols: ChildColumns) -> tuple[_Scope, dict[str, _Scope]]:
+    """The area's scope and each village's (columns copied once per report, so a row's
+    village figures are slices of them)."""
+    area = _Scope(cols.ids, cols.births, cols.facts, range(len(cols.ids)), cols.events)
+    at = cols.areas.__getitem__
+    villages = {}
+    for key, group in groupby(sorted(range(len(cols.areas)), key=at), at):
+        index = list(group)
+        pick = index.__iter__
+        local = {i: n for n, i in enumerate(index)} if cols.events else {}
+        villages[key] = _Scope(
+            list(map(cols.ids.__getitem__, pick())), list(map(cols.births.__getitem__, pick())),
+            ChildFacts(*(list(map(column.__getitem__, pick())) for column in cols.facts)),
+            index, {local[i]: e for i, e in cols.events.items() if i in local})
+    return area, villages
+
+
+def _judged(indicator: ind.Indicator, area: _Scope, villages: Mapping[str, _Scope],
+            judge: Callable[[_Scope], tuple[list[str], list[str]]]) -> Result:
+    """The row's figures: *judge* gives a scope's (denominator ids, numerator ids)."""
+    def figure(scope: _Scope) -> ind.Figure:
+        den, num = judge(scope)
+        return ind.Figure(indicator.code, len(num), len(den), num, den, indicator.per)
+
+    by_village = {}
+    for key in sorted(villages):
+        v = figure(villages[key])
+        if v.denominator:
+            by_village[key] = v
+    return figure(area), by_village
+
+
+def _absent(scope: _Scope, first: int, last: int, day_of: Callable[[date], date]
+            ) -> list[bool] | None:
+    """For the children first..last-1 of *scope*: present on their day (*day_of* their
+    birth date); None when all are."""
+    keep = None
+    for i, e in scope.events.items():
+        if first <= i < last and not _present(e, day_of(scope.births[i])):
+            if keep is None:
+                keep = [True] * (last - first)
+            keep[i - first] = False
+    return keep
+
+
+def _child_judge(indicator: ind.Indicator, period: ind.Period
+                 ) -> Callable[[_Scope], tuple[list[str], list[str]]]:
+    """A scope's (denominator, numerator) ids of a row of CHILD_CODES: the row's children
+    are a run of the birth order (its birth range and the ages that depend on the birth
+    date alone), less those its facts or their presence leave out."""
+    code = indicator.code
+    start, end = period.start, period.end
+    lo, hi = indicator.born(period) if indicator.born is not None else (date.min, date.max)
+    if code == "newborn_visit":
+        lo, hi = max(lo, start), min(hi, end)
+    under = {"under3_system_mgmt": ind.UNDER_3_MONTHS,
+             "under7_health_mgmt": ind.UNDER_7_MONTHS}.get(code)
+    back = ind.look_back(period)
+    needed: dict[date, int] = {}
+
+    def judge(scope: _Scope) -> tuple[list[str], list[str]]:
+        births = scope.births
+        first = bisect_left(births, lo)
+        last = bisect_right(births, hi, lo=first)
+        facts = scope.facts
+        if code == "newborn_visit":
+            den = scope.ids[first:last]
+            return den, list(compress(den, facts.visited[first:last]))
+        if under is not None:
+            # Under 3 (7) at the period end: add_months(birth, months) > end.
+            first = bisect_right(births, end, lo=first, hi=last,
+                                 key=lambda b: add_months(b, under))
+            den = scope.ids[first:last]
+            contacts = facts.contacts[first:last]
+            run = births[first:last]
+            keep = _absent(scope, first, last, lambda _b: end)
+            if keep is not None:
+                den, contacts, run = (list(compress(c, keep)) for c in (den, contacts, run))
+            if under == ind.UNDER_7_MONTHS:
+                return den, list(compress(den, contacts))
+            for b in set(run).difference(needed):
+                needed[b] = ind.required_contacts(b, max(back, b), end)
+            return den, list(compress(den, map(le, map(needed.__getitem__, run), contacts)))
+        values = getattr(facts, _FACT_OF[code])[first:last]
+        ids = scope.ids[first:last]
+        return list(compress(ids, map(is_not, values, repeat(None)))), list(compress(ids, values))
+
+    return judge
+
+
+_FACT_OF = {"exclusive_bf": "feeding", "underweight_u5": "waz", "stunting_u5": "lhaz",
+            "wasting_u5": "wlhz", "anaemia_u5": "hb"}
+
+
+def _child_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns,
+                period: ind.Period, scopes: tuple[_Scope, dict[str, _Scope]]
+                ) -> dict[int, Result]:
+    """The rows of CHILD_CODES from the children's columns."""
+    return {n: _judged(indicator, *scopes, _child_judge(indicator, period))
+            for n, indicator in rows}
 
 
 def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
               period: ind.Period) -> dict[int, Result]:
     if not rows:
         return {}
-    slot = {code: k for k, code in enumerate(CHILD_CODES)}
-    # ranges[k]: birth dates child row k looks at (None: every child; never: a row not
-    # asked for, whose lists stay empty).
-    never = (date.max, date.min)
-    ranges: list[tuple[date, date] | None] = [never] * len(CHILD_CODES)
-    for _n, indicator in rows:
-        ranges[slot[indicator.code]] = (indicator.born(period) if indicator.born is not None
-                                        else None)
-    tallies = _Tallies(len(CHILD_CODES), ids=True)
-    (nb_den, nb_num, u3_den, u3_num, u7_den, u7_num, bf_den, bf_num, wz_den, wz_num,
-     lz_den, lz_num, wl_den, wl_num, hb_den, hb_num) = tallies.area
-    villages = tallies.villages
-    start, end = period.start, period.end
-    cut, hb_cut = ind.Z_CUT, ANAEMIA_BELOW_G_L
-    facts_of: dict[date, tuple] = {}
-    # A record unpacked at once (one step, not an attribute lookup per field).
-    for (pid, area_code, _sex, b, checks, _doses, died_on, moved_in, moved_out,
-         _table) in _span(children, [r for r in ranges if r is not never]):
-        facts = facts_of.get(b)
-        if facts is None:
-            facts = facts_of[b] = _birth_facts(b, period, ranges)
-        (nb_last, hb_from, five, hb_before, under_3, under_7, first, required,
-         looks) = facts
-        (nb_in, u3_in, u7_in, bf_in, wz_in, lz_in, wl_in, hb_in) = looks
-        # One walk through the checks (the rules' conditions, ties to the later check:
-        # a latest day starts at date.min, before any check).
-        count = 0
-        visited = False
-        wz = lz = wl = hb = feeding = None
-        wz_on = lz_on = wl_on = hb_on = bf_on = date.min
-        for on, kind, age, waz, lhaz, wlhz, hb_g_l, feeds in checks:
-            if kind == "birth":
-                continue
-            if first <= on <= end:
-                count += 1
-            if kind == NEWBORN and b <= on <= nb_last:
-                visited = True
-            if on < start or on > end:
-                continue
-            if on < five:
-                if waz is not None and on >= wz_on:
-                    wz_on = on
-                    wz = waz
-                if lhaz is not None and on >= lz_on:
-                    lz_on = on
-                    lz = lhaz
-                if wlhz is not None and on >= wl_on:
-                    wl_on = on
-                    wl = wlhz
-            if hb_g_l is not None and hb_from <= on < hb_before and on >= hb_on:
-                hb_on = on
-                hb = hb_g_l
-            if feeds is not None and age < EXCLUSIVE_UNTIL_DAYS and on >= bf_on:
-                bf_on = on
-                feeding = feeds
-        village = villages.get(area_code or "") or tallies.village(area_code or "")
-        if nb_in and start <= b <= end:
-            nb_den.append(pid)
-            village[0].append(pid)
-            if visited:
-                nb_num.append(pid)
-                village[1].append(pid)
-        if (under_3 or under_7) and (u3_in or u7_in) and (
-                b <= end and (died_on is None or died_on > end)
-                and (moved_out is None or moved_out > end)
-                and (moved_in is None or moved_in <= end)):  # present at the end
-            if u3_in and under_3:
-                u3_den.append(pid)
-                village[2].append(pid)
-                if count >= required:
-                    u3_num.append(pid)
-                    village[3].append(pid)
-            if u7_in and under_7:
-                u7_den.append(pid)
-                village[4].append(pid)
-                if count:
-                    u7_num.append(pid)
-                    village[5].append(pid)
-        if bf_in and feeding is not None:
-            bf_den.append(pid)
-            village[6].append(pid)
-            if feeding == EXCLUSIVE:
-                bf_num.append(pid)
-                village[7].append(pid)
-        if wz_in and wz is not None:
-            wz_den.append(pid)
-            village[8].append(pid)
-            if wz < cut:
-                wz_num.append(pid)
-                village[9].append(pid)
-        if lz_in and lz is not None:
-            lz_den.append(pid)
-            village[10].append(pid)
-            if lz < cut:
-                lz_num.append(pid)
-                village[11].append(pid)
-        if wl_in and wl is not None:
-            wl_den.append(pid)
-            village[12].append(pid)
-            if wl < cut:
-                wl_num.append(pid)
-                village[13].append(pid)
-        if hb_in and hb is not None:
-            hb_den.append(pid)
-            village[14].append(pid)
-            if hb < hb_cut:
-                hb_num.append(pid)
-                village[15].append(pid)
-    return {n: tallies.result(slot[i.code], i) for n, i in rows}
+    cols = ChildColumns.of(children, period)
+    return _child_rows(rows, cols, period, _scopes(cols))
 
 
 # --- vaccination ------------------------------------------------------------------------------
@@ -407,3 +492,125 @@ def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: 
         return list(map(le, earliest, on))
     given = list(on)
     return list(map(and_, map(le, earliest, given), map(le, given, repeat(end))))
+
+
+def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period: ind.Period,
+               scopes: tuple[_Scope, dict[str, _Scope]]) -> dict[int, Result]:
+    """The dose rows from the children's columns and their first doses (_dose_row's
+    runs, the doses looked up as "vaccine dose|child id" and compared as ISO dates)."""
+    doses = cols.first_doses or {}
+    start, end = period.start, period.end
+    area = scopes[0]
+    out = {}
+    for n, indicator in rows:
+        params = indicator.params
+        vaccine, dose, months = params["vaccine"], params["dose"], params["months"]
+        other = ind.ALTERNATIVE_DOSES.get((vaccine, dose))
+        assert indicator.born is not None
+        lo, hi = indicator.born(period)
+
+        def due(birth: date, months: int = months) -> date:
+            return add_months(birth, months)
+
+        def run(births: list[date], lo: date = lo, hi: date = hi, due: Callable = due
+                ) -> tuple[int, int]:
+            first = bisect_left(births, lo)
+            last = bisect_right(births, hi, lo=first)
+            first = bisect_left(births, start, lo=first, hi=last, key=due)
+            return first, bisect_right(births, end, lo=first, hi=last, key=due)
+
+        # Hits judged once, over the area's run; a village's children find theirs by index.
+        first, last = run(area.births)
+        births = area.births[first:last]
+        earliest_of = {b: (due(b) - _EARLY).isoformat() for b in set(births)}
+        earliest = list(map(earliest_of.__getitem__, births))
+        ids = area.ids[first:last]
+        hits = _first_on_time(doses, f"{vaccine} {dose}|", ids, earliest)
+        if other is not None:
+            hits = list(map(or_, hits, _first_on_time(doses, f"{other[0]} {other[1]}|", ids,
+                                                      earliest)))
+
+        def judge(scope: _Scope, run: Callable = run, hits: list[bool] = hits,
+                  offset: int = first, due: Callable = due) -> tuple[list[str], list[str]]:
+            first, last = run(scope.births)
+            den = scope.ids[first:last]
+            got = (hits if scope is area else
+                   list(map(hits.__getitem__, map(sub, scope.at[first:last], repeat(offset)))))
+            keep = _absent(scope, first, last, due)
+            if keep is not None:
+                den, got = list(compress(den, keep)), list(compress(got, keep))
+            return den, list(compress(den, got))
+
+        out[n] = _judged(indicator, *scopes, judge)
+    return out
+
+
+def _first_on_time(doses: Mapping[str, str], prefix: str, ids: list[str],
+                   earliest: list[str]) -> list[bool]:
+    """For each child of *ids*: was its first dose of *prefix* given on or after its
+    earliest day (the doses read end with the period)."""
+    # A dose never given reads as "": before any earliest day.
+    return list(map(le, earliest, map(doses.get, map(prefix.__add__, ids), repeat(""))))
+
+
+# --- a report's columns -------------------------------------------------------------------
+
+
+class MaternalFacts(NamedTuple):
+    """What the maternal rows judge of one delivery, as the report reads it without
+    making an Episode: the counts and flags MATERNAL_PARTS works out from an Episode's
+    visits."""
+
+    person_id: str
+    area_code: str | None
+    delivery_date: date
+    live_births: int
+    moved_out: date | None
+    registered_ga_days: int | None
+    prenatal_by_delivery: int
+    """Prenatal checks on or before the delivery date."""
+    postpartum_visit: bool
+    """A postpartum home visit from the delivery to POSTPARTUM_VISIT_DAYS after the
+    discharge (the delivery when unknown)."""
+    check_42d: bool
+    place_level: str | None
+    risk_colours: frozenset[str]
+    case_managed: bool
+
+
+_FACT_PARTS: Mapping[str, Callable[[MaternalFacts], bool]] = {
+    "early_registration": lambda f: is_early_registration(f.registered_ga_days),
+    "prenatal_5": lambda f: f.prenatal_by_delivery >= ind.PRENATAL_VISITS_REQUIRED,
+    "postpartum_visit": attrgetter("postpartum_visit"),
+    "check_42d": attrgetter("check_42d"),
+    "hospital_delivery": lambda f: f.place_level in ind.HOSPITAL_LEVELS,
+}
+assert _FACT_PARTS.keys() == ind.MATERNAL_PARTS.keys()
+
+
+def handled(table: Sequence[ind.Indicator]) -> bool:
+    """Whether evaluate_columns judges every row of *table*."""
+    return all((i.group == ind.MATERNAL and (_maternal_judge(i) is not None
+                                             or i.code == _MANAGED))
+               or (i.code in CHILD_CODES and _persons(i)) or (_is_dose_row(i) and _persons(i))
+               for i in table)
+
+
+def evaluate_columns(table: Sequence[ind.Indicator], maternal: Sequence[MaternalFacts],
+                     cols: ChildColumns, period: ind.Period) -> list[Result]:
+    """evaluate_all's figures from what a report reads as facts and columns (*maternal*:
+    the deliveries of the period, in reading order; *cols*: the children), for a table
+    whose every row is handled()."""
+    if not handled(table):
+        raise ValueError("a row of the table has no judgement from columns")
+    in_period = [f for f in maternal if period.contains(f.delivery_date) and not (
+        f.moved_out is not None and f.moved_out <= f.delivery_date)]
+    out = _maternal([(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL],
+                    ((f, {name: part(f) for name, part in _FACT_PARTS.items()})
+                     for f in in_period))
+    scopes = _scopes(cols)
+    out.update(_child_rows([(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES],
+                           cols, period, scopes))
+    out.update(_dose_rows([(n, i) for n, i in enumerate(table) if _is_dose_row(i)], cols,
+                          period, scopes))
+    return [out[n] for n in range(len(table))]

@@ -15,19 +15,21 @@ import gc
 import json
 import re
 import time
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import groupby, repeat
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import eq, itemgetter, le, ne
 from typing import Any
 
 import sqlcipher3
 
 from desktop.domain import growth
+from desktop.domain.child_health import ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS
 from desktop.domain import indicator_batch as batch
 from desktop.domain import indicators as ind
 from desktop.domain.child_schedule import add_months
@@ -324,6 +326,212 @@ def _first_doses(rows: list[tuple], days: _Days, ids: list[str]) -> ind.DoseTabl
     return ind.DoseTable(by_dose)
 
 
+# --- reading the records as columns (compute) --------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _colours_of(texts: str | None) -> frozenset[str]:
+    """The colours of a pregnancy's assessments (data.delivery_facts' joined texts)."""
+    if texts is None:
+        return frozenset()
+    return frozenset().union(*map(_colours, texts.split(data.COLOURS_SEP)))
+
+
+def load_maternal_facts(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                        allowed: frozenset[str] | None = None) -> list[batch.MaternalFacts]:
+    """What load_episodes gives, as the facts the maternal rows judge (the counts and
+    flags worked out in SQL: one row per delivery, not one per visit)."""
+    rows = [r for r in data.delivery_facts(
+                conn, period.start, period.end, area, ind.POSTPARTUM_VISIT_DAYS,
+                "postpartum_42d", MANAGED_STATUSES)
+            if allowed is None or r[6] in allowed]
+    if not rows:
+        return []
+    births = data.live_births(conn, period.start, period.end)
+    moved = data.moved_away(conn)
+    days = _Days()
+    out = []
+    for (person, _pid, day, level, outcome, babies, area_code, ga_days, risk, prenatal,
+         postpartum, check42, graded, managed) in rows:
+        live = births.get((person, day))
+        if live is None:  # a delivery whose children were not registered here
+            live = (babies or 0) if (outcome or "live_birth") == "live_birth" else 0
+        out.append(batch.MaternalFacts(
+            person, area_code, days[day], int(live), _iso(moved.get(person)), ga_days,
+            prenatal, bool(postpartum), bool(check42), level,
+            _colours(risk) | _colours_of(graded), bool(managed)))
+    return out
+
+
+def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                 allowed: frozenset[str] | None = None) -> batch.ChildColumns:
+    """The children load_children gives, as columns (batch.ChildColumns), with their
+    facts and first doses. The checks and doses come packed one row per day
+    (data.child_visit_days, data.dose_days) and are filed with str.split, zip and
+    dict.update, no Python per check or dose; a child whose facts hang on its own birth
+    date within the checks read (a check before its birth, a measure on both sides of its
+    5th birthday, haemoglobin around 6 months or 5 years) or who has checks to score is
+    worked out from its checks (batch.child_facts), as load_children would."""
+    born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
+    back = ind.look_back(period)
+    first_visit = min(period.start, back)
+    days = _Days()
+    ids: list[str] = []
+    areas: list[str] = []
+    births: list[date] = []
+    dead: list[str] = []
+    for birth, id_text, area_text, dead_text in data.children_by_birth(
+            conn, born_from, period.end, area):
+        day_ids = id_text.split(",")
+        ids += day_ids
+        areas += area_text.split(",")
+        births += repeat(days[birth], len(day_ids))
+        if dead_text:
+            dead += dead_text.split(",")
+    if allowed is not None:
+        keep = list(map(allowed.__contains__, areas))
+        ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
+    at = dict(zip(ids, range(len(ids))))
+    moved = {pid: days[day] for pid, day in data.moved_away(conn).items() if pid in at}
+    died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()
+            if pid in at}
+    for pid in dead:
+        # Marked dead without a report: the date is unknown, so the child is counted in no
+        # period after the birth (never as living).
+        if pid in at and pid not in died:
+            died[pid] = births[at[pid]]
+    events = {at[pid]: (died.get(pid), None, moved.get(pid)) for pid in {*died, *moved}}
+    facts, edge = _column_facts(conn, period, first_visit, ids, births, days)
+    if edge:
+        _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
+    doses: dict[str, str] = {}
+    for day, keys in data.dose_days(
+            conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end):
+        doses.update(zip(keys.split(","), repeat(day)))  # the latest day first: first wins
+    return batch.ChildColumns(ids, areas, births, dict(sorted(events.items())),
+                              batch.ChildFacts(*facts), doses)
+
+
+_MEASURES = ("waz", "lhaz", "wlhz", "hb", "feeding")
+
+
+def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: date,
+                  ids: list[str], births: list[date], days: _Days
+                  ) -> tuple[list[list[Any]], set[int]]:
+    """The ChildFacts columns of the children *ids* (born on *births*) from the days of
+    checks, and the indexes of the children to work out from their checks instead."""
+    back, start, end = ind.look_back(period), period.start, period.end
+    contacts: Counter[str] = Counter()
+    # Children born after the first day read: a contact before the birth (wrong dates)
+    # would change what counts from the birth.
+    recent = set(ids[bisect_left(births, first_visit):])
+    contact_days: list[tuple[date, set[str]]] = []
+    newborn_days: list[tuple[date, list[str]]] = []
+    # {child: (day, flag)} of the latest check with each measure (later rows win: ties go
+    # to the later row in index order, as in the rules).
+    latest: list[dict[str, tuple[date, bool]]] = [{} for _ in _MEASURES]
+    unscored: set[str] = set()
+    measured: list[tuple[date, list[str], tuple[str, ...]]] = []
+    for row in data.child_visit_days(conn, first_visit, end, ind.Z_CUT, ANAEMIA_BELOW_G_L,
+                                     EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS):
+        day, pids, kinds = days[row[0]], row[1].split(","), row[2]
+        seen = list(compress(pids, map(ne, kinds, repeat("b")))) if "b" in kinds else pids
+        if recent:
+            mine = recent.intersection(seen)
+            if mine:
+                contact_days.append((day, mine))
+        if day >= back:
+            contacts.update(seen)
+        if "n" in kinds:
+            newborn_days.append((day, list(compress(pids, map(eq, kinds, repeat("n"))))))
+        if "u" in row[8]:
+            unscored.update(compress(pids, map(eq, row[8], repeat("u"))))
+        if day < start:
+            continue
+        flag = {"1": (day, True), "0": (day, False)}.get
+        measured.append((day, pids, row[3:7]))
+        for k, codes in enumerate(row[3:8]):
+            if codes.count("-") != len(codes):
+                latest[k].update(zip(compress(pids, map(ne, codes, repeat("-"))),
+                                     map(flag, codes.replace("-", ""))))
+    first_contact = _earliest(contact_days)
+    first_newborn = _earliest(newborn_days)
+    at = dict(zip(ids, range(len(ids))))
+    edge = {at[pid] for pid in unscored if pid in at}
+    edge.update(at[pid] for pid, day in first_contact.items() if day < births[at[pid]])
+    ages = {b: batch._ages(b) for b in set(births)}
+    age_of = list(map(ages.__getitem__, births))
+    visited = list(map(le, map(first_newborn.get, ids, repeat(date.max)),
+                       map(itemgetter(0), age_of)))
+    columns: list[list[Any]] = [list(map(contacts.get, ids, repeat(0))), visited]
+    none = (None, None)
+    for k in range(len(_MEASURES)):
+        columns.append(list(map(itemgetter(1), map(latest[k].get, ids, repeat(none)))))
+    # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
+    # (haemoglobin), for the children who reach those ages by the period end: the latest
+    # measure decides when it is inside the window; one before 6 months means none inside;
+    # past 5 years, the first one of the period says whether any is inside (none, or the
+    # checks are walked).
+    five_by_end = bisect_right(births, end, key=lambda b: ages[b][1])
+    six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
+    past: list[tuple[int, int]] = []
+    for i in (*range(five_by_end), *range(six_after_start, len(ids))):
+        pid = ids[i]
+        _nb, five, six, before = age_of[i]
+        for k in range(4):
+            on = latest[k].get(pid, none)[0]
+            if on is None:
+                continue
+            if on >= (before if k == 3 else five):
+                past.append((i, k))
+            elif k == 3 and on < six:
+                columns[5][i] = None
+    if past:
+        firsts = _first_measured(measured, {ids[i] for i, _k in past})
+        for i, k in past:
+            if firsts[k][ids[i]] >= age_of[i][1]:  # five, also the end of the anaemia age
+                columns[2 + k][i] = None
+            else:
+                edge.add(i)
+    return columns, edge
+
+
+def _first_measured(measured: list[tuple[date, list[str], tuple[str, ...]]], wanted: set[str]
+                    ) -> list[dict[str, date]]:
+    """For each of waz, lhaz, wlhz and hb: {child of *wanted*: the first day of the period
+    it was measured} from the days of checks (date order)."""
+    out: list[dict[str, date]] = [{} for _ in range(4)]
+    for day, pids, codes in reversed(measured):
+        for k, text in enumerate(codes):
+            if text.count("-") != len(text):
+                mine = wanted.intersection(compress(pids, map(ne, text, repeat("-"))))
+                if mine:
+                    out[k].update(zip(mine, repeat(day)))
+    return out
+
+
+def _earliest(day_lists: list[tuple[date, Iterable[str]]]) -> dict[str, date]:
+    """{id: the first day it is listed} from (day, ids) in date order."""
+    first: dict[str, date] = {}
+    for day, who in reversed(day_lists):
+        first.update(zip(who, repeat(day)))
+    return first
+
+
+def _edge_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: date,
+                ids: list[str], births: list[date], edge: list[int],
+                facts: list[list[Any]], days: _Days) -> None:
+    """The facts of the children at *edge* (indexes) from their checks, in place."""
+    who = [ids[i] for i in edge]
+    sexes = data.sexes(conn, who)
+    checks = _checks(data.child_visits_of(conn, who, first_visit, period.end), sexes,
+                     period.start, days, lambda rowids: data.child_measures(conn, rowids))
+    for i, pid in zip(edge, who, strict=True):
+        record = ind.ChildRecord(pid, None, sexes.get(pid), births[i], checks.get(pid, ()))
+        for column, value in zip(facts, batch.child_facts(record, period), strict=True):
+            column[i] = value
+
+
 # --- computing -----------------------------------------------------------------------------
 
 
@@ -360,18 +568,31 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
             progress(n, steps)
 
     step(0)
+    maternal = any(i.group == ind.MATERNAL for i in table)
+    child = any(i.group != ind.MATERNAL for i in table)
     with _no_cycle_collection():
-        episodes = (load_episodes(conn, period, area, allowed)
-                    if any(i.group == ind.MATERNAL for i in table) else [])
-        step(1)
-        kids = (load_children(conn, period, area, allowed)
-                if any(i.group != ind.MATERNAL for i in table) else ind.Children(()))
-        step(2)
+        if batch.handled(table):  # every row judged from facts and columns
+            facts = load_maternal_facts(conn, period, area, allowed) if maternal else []
+            step(1)
+            cols = (load_columns(conn, period, area, allowed) if child
+                    else batch.ChildColumns([], [], [], {}, batch.ChildFacts(
+                        *([] for _ in batch.ChildFacts._fields))))
+            step(2)
+            results = batch.evaluate_columns(table, facts, cols, period)
+            counts = {"deliveries": len(facts), "children": len(cols.ids)}
+            del facts, cols
+        else:
+            episodes = load_episodes(conn, period, area, allowed) if maternal else []
+            step(1)
+            kids = (load_children(conn, period, area, allowed) if child
+                    else ind.Children(()))
+            step(2)
+            results = batch.evaluate_all(table, episodes, kids, period)
+            counts = {"deliveries": len(episodes), "children": len(kids)}
+            # Freed before the collector is back: it would first walk every record made.
+            del episodes, kids
         rows = [ReportRow(indicator, figure, villages) for indicator, (figure, villages)
-                in zip(table, batch.evaluate_all(table, episodes, kids, period), strict=True)]
-        counts = {"deliveries": len(episodes), "children": len(kids)}
-        # Freed before the collector is back: it would first walk every record made.
-        del episodes, kids
+                in zip(table, results, strict=True)]
     step(steps)
     villages = sorted({v for r in rows for v in r.by_village if v})
     return Report(period, area, rows, villages, round(time.perf_counter() - started, 3),

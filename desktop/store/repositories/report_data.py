@@ -48,14 +48,74 @@ def deliveries(conn: sqlcipher3.Connection, first: date, last: date, area: str |
         " WHERE d.deleted = 0 AND d.delivery_date BETWEEN ? AND ? AND p.deleted = 0"
         " AND w.deleted = 0" + where.format(col="w.area_code"),
         [first.isoformat(), last.isoformat(), *params]).fetchall()
+    return [r[1:12] for r in _latest_deliveries(conn, rows, 12)]
+
+
+def _latest_deliveries(conn: sqlcipher3.Connection, rows: list[tuple], rev: int
+                       ) -> Iterable[tuple]:
+    """Rows starting (id, person_id, pregnancy_id) with the delivery's rev at *rev*: one
+    per pregnancy (the latest live record when a delivery was corrected), in the order
+    each pregnancy first came."""
     gone = _superseded(conn, "deliveries") if rows else set()
     latest: dict[str, tuple] = {}
     for r in rows:
         if r[0] in gone:
             continue
-        if r[2] not in latest or r[12] > latest[r[2]][12]:
+        if r[2] not in latest or r[rev] > latest[r[2]][rev]:
             latest[r[2]] = r
-    return [r[1:12] for r in latest.values()]
+    return latest.values()
+
+
+COLOURS_SEP = "\x1f"
+"""Between the colours texts of a pregnancy's risk assessments in delivery_facts."""
+
+
+def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: str | None,
+                   postpartum_days: int, check_42d: str, managed: Iterable[str]
+                   ) -> list[tuple]:
+    """deliveries() with what the maternal indicators ask of each pregnancy's events
+    worked out here, instead of the events themselves: (person_id, pregnancy_id,
+    delivery_date, place_level, outcome, babies, woman's area_code, registered_ga_days,
+    risk_colours JSON, prenatal visits on or before the delivery date, a postpartum visit
+    other than *check_42d* from the delivery to *postpartum_days* after the discharge (the
+    delivery when none) 0/1, a *check_42d* visit 0/1, the colours texts of its risk
+    assessments joined by COLOURS_SEP or None, a case of a *managed* status or with a
+    follow-up 0/1). Visits a live correction of the same pregnancy replaces are left out
+    (as prenatal_visits and postpartum_visits do)."""
+    where, params = _area(area)
+
+    def live(table: str, index: str) -> str:
+        return (f" AND x.id NOT IN (SELECT s.supersedes FROM {table} s INDEXED BY {index}"
+                " WHERE s.pregnancy_id = d.pregnancy_id AND s.deleted = 0"
+                " AND s.supersedes IS NOT NULL)")
+
+    postpartum = ("SELECT 1 FROM postpartum_visits x INDEXED BY report_postpartum WHERE"
+                  " x.pregnancy_id = d.pregnancy_id AND x.deleted = 0 AND x.kind {}"
+                  + live("postpartum_visits", "report_postpartum"))
+    rows = conn.execute(
+        "SELECT d.id, d.person_id, d.pregnancy_id, d.delivery_date, d.place_level, d.outcome,"
+        " d.babies, w.area_code, p.registered_ga_days, p.risk_colours,"
+        " (SELECT count(*) FROM prenatal_visits x INDEXED BY report_prenatal"
+        " WHERE x.pregnancy_id = d.pregnancy_id AND x.deleted = 0"
+        " AND x.visit_date <= d.delivery_date" + live("prenatal_visits", "report_prenatal")
+        + "), EXISTS (" + postpartum.format("IS NOT :k42") + " AND x.visit_date BETWEEN"
+        " d.delivery_date AND date(coalesce(nullif(d.discharge_date, ''), d.delivery_date),"
+        " :days)), EXISTS (" + postpartum.format("= :k42") + "),"
+        " (SELECT group_concat(r.colours, :sep) FROM risk_assessments r INDEXED BY"
+        " report_risk_colours WHERE r.pregnancy_id = d.pregnancy_id AND r.deleted = 0),"
+        " EXISTS (SELECT 1 FROM cases c WHERE c.pregnancy_id = d.pregnancy_id"
+        " AND c.deleted = 0 AND (c.status IN (SELECT value FROM json_each(:managed))"
+        " OR EXISTS (SELECT 1 FROM case_followups f WHERE f.case_id = c.id"
+        " AND f.deleted = 0))), d.rev"
+        " FROM deliveries d JOIN persons w ON w.id = d.person_id"
+        " JOIN pregnancies p ON p.id = d.pregnancy_id"
+        " WHERE d.deleted = 0 AND d.delivery_date BETWEEN :first AND :last AND p.deleted = 0"
+        " AND w.deleted = 0" + where.format(col="w.area_code").replace("?", ":area"),
+        {"first": first.isoformat(), "last": last.isoformat(), "k42": check_42d,
+         "days": f"+{int(postpartum_days)} days", "sep": COLOURS_SEP,
+         "managed": json.dumps(sorted(managed)), "area": params[0] if params else None}
+        ).fetchall()
+    return [r[1:15] for r in _latest_deliveries(conn, rows, 15)]
 
 
 def _for_pregnancies(conn: sqlcipher3.Connection, sql: str, pregnancy_ids: list[str]
@@ -202,3 +262,96 @@ def persons_brief(conn: sqlcipher3.Connection, ids: list[str]) -> list[tuple]:
                 f" FROM persons WHERE id IN ({','.join('?' * len(chunk))})", chunk):
             found[r[0]] = r
     return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+# --- the report's columns: a few rows of text per day, not a row per event --------------
+#
+# A year of a township is some 250,000 events; each value a row returns is a Python object
+# to make (most of a report's time went there). These reads let SQLite walk its covering
+# indexes in their own order and hand back one row per day (or birth date) whose events
+# are packed into texts: the ids joined by commas and, per fact, one character per event
+# in the same order. The caller splits them (str.split, zip, dict.update: no Python code
+# per event). Ids are UUIDs and area codes digits, so a comma never occurs in them.
+
+
+def children_by_birth(conn: sqlcipher3.Connection, born_from: date, born_to: date,
+                      area: str | None) -> list[tuple]:
+    """Children born *born_from*..*born_to* in *area*, one row per birth date in date
+    order: (birth_date, ids, area codes ('' for none), ids of those marked dead or None),
+    each list comma-joined, the children of a day in the order of the report_children
+    index (as children() gives them)."""
+    where, params = _area(area)
+    return conn.execute(
+        "SELECT birth_date, group_concat(id), group_concat(coalesce(area_code, '')),"
+        " group_concat(CASE WHEN status = 'dead' THEN id END)"
+        " FROM persons INDEXED BY report_children WHERE kind = 'child'"
+        " AND birth_date BETWEEN ? AND ? AND deleted = 0" + where.format(col="area_code")
+        + " GROUP BY birth_date ORDER BY birth_date",
+        [born_from.isoformat(), born_to.isoformat(), *params]).fetchall()
+
+
+def _code(value: str, below: str) -> str:
+    """One character per contact: '-' for the birth record or without the value, '1' when
+    *below* holds, else '0'."""
+    return (f"CASE WHEN kind = 'birth' OR {value} IS NULL THEN '-' WHEN {below} THEN '1'"
+            " ELSE '0' END")
+
+
+def child_visit_days(conn: sqlcipher3.Connection, first: date, last: date, z_cut: float,
+                     hb_below: float, feeding: str, feeding_days: int) -> list[tuple]:
+    """Child contacts dated *first*..*last* (every child), corrections applied, one row per
+    day in date order: (visit_date, person ids, kinds, waz, lhaz, wlhz, hb, feeding,
+    unscored). The ids are comma-joined in the order of the report_child_visits index
+    (child_visits' order: a day's rows come straight from the index, no sort between);
+    each other value has one character per contact in that order: kinds 'b' (the birth
+    record), 'n' (newborn visit) or '-'; the z-scores '1' below *z_cut*, '0' not, '-' none
+    or the birth record; hb '1' below *hb_below*; feeding '1' for *feeding*, '0' another,
+    '-' none, the birth record or the child *feeding_days* days old or more; unscored 'u'
+    for a row with a weight or length but no z-score (to be scored by the caller), else
+    '-'."""
+    codes = (
+        "CASE kind WHEN 'birth' THEN 'b' WHEN 'newborn' THEN 'n' ELSE '-' END",
+        _code("waz", "waz < :cut"), _code("lhaz", "lhaz < :cut"), _code("wlhz", "wlhz < :cut"),
+        _code("hb_g_l", "hb_g_l < :hb"),
+        "CASE WHEN kind = 'birth' OR feeding IS NULL OR coalesce(age_days, 0) >= :days"
+        " THEN '-'"
+        " WHEN feeding = :feeding THEN '1' ELSE '0' END",
+        "CASE WHEN waz IS NULL AND lhaz IS NULL AND wlhz IS NULL AND (weight_kg OR length_cm)"
+        " THEN 'u' ELSE '-' END")
+    return conn.execute(
+        "SELECT visit_date, group_concat(person_id), "
+        + ", ".join(f"group_concat({c}, '')" for c in codes)
+        + " FROM child_visits INDEXED BY report_child_visits WHERE visit_date BETWEEN :first"
+        " AND :last AND deleted = 0" + _live("child_visits")
+        + " GROUP BY visit_date ORDER BY visit_date",
+        {"first": first.isoformat(), "last": last.isoformat(), "cut": z_cut, "hb": hb_below,
+         "feeding": feeding, "days": feeding_days}).fetchall()
+
+
+def child_visits_of(conn: sqlcipher3.Connection, person_ids: list[str], first: date,
+                    last: date) -> list[tuple]:
+    """child_visits() of these children only, in the same order and columns."""
+    return conn.execute(
+        "SELECT person_id, visit_date, kind, coalesce(age_days, 0), waz, lhaz, wlhz, hb_g_l,"
+        " feeding, CASE WHEN waz IS NULL AND lhaz IS NULL AND wlhz IS NULL AND (weight_kg OR"
+        " length_cm) THEN rowid END FROM child_visits WHERE person_id IN (SELECT value FROM"
+        " json_each(?)) AND visit_date BETWEEN ? AND ? AND deleted = 0" + _live("child_visits")
+        + " ORDER BY visit_date, person_id, kind, age_days, weight_kg, length_cm, lying,"
+        " hb_g_l, feeding, waz, lhaz, wlhz, rowid",
+        (json.dumps(person_ids), first.isoformat(), last.isoformat())).fetchall()
+
+
+def sexes(conn: sqlcipher3.Connection, person_ids: list[str]) -> dict[str, str | None]:
+    """{id: sex} of these persons."""
+    return dict(conn.execute("SELECT id, sex FROM persons WHERE id IN (SELECT value FROM"
+                             " json_each(?))", (json.dumps(person_ids),)).fetchall())
+
+
+def dose_days(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
+    """Doses given *first*..*last*, corrections applied, one row per day, the latest day
+    first: (given_on, "vaccine dose|person_id" of each dose that day, comma-joined)."""
+    return conn.execute(
+        "SELECT given_on, group_concat(vaccine || ' ' || dose || '|' || person_id)"
+        " FROM vaccinations INDEXED BY report_vaccinations WHERE given_on BETWEEN ? AND ?"
+        " AND deleted = 0" + _live("vaccinations") + " GROUP BY given_on ORDER BY given_on DESC",
+        (first.isoformat(), last.isoformat())).fetchall()
