@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, filterfalse, groupby, repeat
-from operator import and_, attrgetter, is_not, le, or_, sub
+from operator import and_, attrgetter, is_not, le, not_, or_, sub
 from typing import Any, NamedTuple
 
 from desktop.domain import indicators as ind
@@ -225,15 +225,15 @@ class ChildColumns(NamedTuple):
     """The children of a report as columns in birth order, instead of a record each: ids,
     village keys (area code or ""), birth dates, the children with a death or a move as
     {index: (died_on, moved_in, moved_out)}, the facts of each child (ChildFacts as
-    columns: one list per field) and, for the dose rows, {"vaccine dose|child id": ISO date
-    of the first dose} (the doses of the period and its early tolerance only)."""
+    columns: one list per field) and, for the dose rows, {(vaccine, dose): {child id: ISO
+    date of the first dose}} (the doses of the period and its early tolerance only)."""
 
     ids: list[str]
     areas: list[str]
     births: list[date]
     events: dict[int, tuple[date | None, date | None, date | None]]
     facts: ChildFacts
-    first_doses: Mapping[str, str] | None = None
+    first_doses: Mapping[tuple[str, int], Mapping[str, str]] | None = None
 
     @classmethod
     def of(cls, children: ind.Children, period: ind.Period) -> ChildColumns:
@@ -497,7 +497,7 @@ def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: 
 def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period: ind.Period,
                scopes: tuple[_Scope, dict[str, _Scope]]) -> dict[int, Result]:
     """The dose rows from the children's columns and their first doses (_dose_row's
-    runs, the doses looked up as "vaccine dose|child id" and compared as ISO dates)."""
+    runs, the first doses looked up by id and compared as ISO dates)."""
     doses = cols.first_doses or {}
     start, end = period.start, period.end
     area = scopes[0]
@@ -525,10 +525,9 @@ def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period
         earliest_of = {b: (due(b) - _EARLY).isoformat() for b in set(births)}
         earliest = list(map(earliest_of.__getitem__, births))
         ids = area.ids[first:last]
-        hits = _first_on_time(doses, f"{vaccine} {dose}|", ids, earliest)
+        hits = _first_on_time(doses.get((vaccine, dose), {}), ids, earliest)
         if other is not None:
-            hits = list(map(or_, hits, _first_on_time(doses, f"{other[0]} {other[1]}|", ids,
-                                                      earliest)))
+            hits = list(map(or_, hits, _first_on_time(doses.get(other, {}), ids, earliest)))
 
         def judge(scope: _Scope, run: Callable = run, hits: list[bool] = hits,
                   offset: int = first, due: Callable = due) -> tuple[list[str], list[str]]:
@@ -545,12 +544,26 @@ def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period
     return out
 
 
-def _first_on_time(doses: Mapping[str, str], prefix: str, ids: list[str],
-                   earliest: list[str]) -> list[bool]:
-    """For each child of *ids*: was its first dose of *prefix* given on or after its
-    earliest day (the doses read end with the period)."""
+def _first_on_time(given: Mapping[str, str], ids: list[str], earliest: list[str]
+                   ) -> list[bool]:
+    """For each child of *ids*: was its first dose (*given*: {child id: ISO date}) given
+    on or after its earliest day (the doses read end with the period)."""
     # A dose never given reads as "": before any earliest day.
-    return list(map(le, earliest, map(doses.get, map(prefix.__add__, ids), repeat(""))))
+    return list(map(le, earliest, map(given.get, ids, repeat(""))))
+
+
+def dose_products(table: Sequence[ind.Indicator]) -> list[tuple[str, int]]:
+    """The (vaccine, dose) whose first doses the dose rows of *table* look up (their own
+    and the other product's that stands for it)."""
+    out: dict[tuple[str, int], None] = {}
+    for i in table:
+        if _is_dose_row(i):
+            key = (i.params["vaccine"], i.params["dose"])
+            out[key] = None
+            other = ind.ALTERNATIVE_DOSES.get(key)
+            if other is not None:
+                out[other] = None
+    return list(out)
 
 
 # --- a report's columns -------------------------------------------------------------------
@@ -588,6 +601,53 @@ _FACT_PARTS: Mapping[str, Callable[[MaternalFacts], bool]] = {
 assert _FACT_PARTS.keys() == ind.MATERNAL_PARTS.keys()
 
 
+def _maternal_columns(rows: list[tuple[int, ind.Indicator]], facts: list[MaternalFacts]
+                      ) -> dict[int, Result]:
+    """_maternal's figures with each part worked out once per delivery as a column, and
+    each row's numerator picked by compress (the deliveries of the period, in order)."""
+    if not rows:
+        return {}
+    parts = {name: list(map(part, facts)) for name, part in _FACT_PARTS.items()}
+    colours = list(map(attrgetter("risk_colours"), facts))
+    high = list(map(not_, map(ind.HIGH_RISK_COLOURS.isdisjoint, colours)))
+    at = [f.area_code or "" for f in facts]
+    villages = {key: list(group) for key, group in
+                groupby(sorted(range(len(facts)), key=at.__getitem__), at.__getitem__)}
+    out = {}
+    for n, indicator in rows:
+        code = indicator.code
+        den: list[bool] | None = None
+        if code == _SYSTEM:
+            num = list(map(all, zip(*(parts[p] for p in ind.SYSTEM_MANAGEMENT_PARTS),
+                                    strict=True)))
+        elif code in parts:
+            num = parts[code]
+        elif code == _HIGH:
+            num = high
+        elif code == _MANAGED:
+            den = high
+            num = list(map(and_, high, map(attrgetter("case_managed"), facts)))
+        else:
+            colour = indicator.params["colour"]
+            num = [colour in c for c in colours]
+
+        def figure(index: Sequence[int], den: list[bool] | None = den, num: list[bool] = num,
+                   indicator: ind.Indicator = indicator) -> ind.Figure:
+            if den is not None:
+                index = list(compress(index, map(den.__getitem__, index)))
+            hits = compress(index, map(num.__getitem__, index))
+            return ind.figure_of(indicator, list(map(facts.__getitem__, index)),
+                                 list(map(facts.__getitem__, hits)))
+
+        by_village = {}
+        for key in sorted(villages):
+            v = figure(villages[key])
+            if v.denominator_ids:
+                by_village[key] = v
+        out[n] = (figure(range(len(facts))), by_village)
+    return out
+
+
 def handled(table: Sequence[ind.Indicator]) -> bool:
     """Whether evaluate_columns judges every row of *table*."""
     return all((i.group == ind.MATERNAL and (_maternal_judge(i) is not None
@@ -605,9 +665,8 @@ def evaluate_columns(table: Sequence[ind.Indicator], maternal: Sequence[Maternal
         raise ValueError("a row of the table has no judgement from columns")
     in_period = [f for f in maternal if period.contains(f.delivery_date) and not (
         f.moved_out is not None and f.moved_out <= f.delivery_date)]
-    out = _maternal([(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL],
-                    ((f, {name: part(f) for name, part in _FACT_PARTS.items()})
-                     for f in in_period))
+    out = _maternal_columns([(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL],
+                            in_period)
     scopes = _scopes(cols)
     out.update(_child_rows([(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES],
                            cols, period, scopes))

@@ -16,22 +16,26 @@ import json
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, groupby, repeat
-from operator import eq, itemgetter, le, ne
+from operator import eq, itemgetter, le, lt, ne
 from typing import Any
 
 import sqlcipher3
 
 from desktop.domain import growth
-from desktop.domain.child_health import ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS
 from desktop.domain import indicator_batch as batch
 from desktop.domain import indicators as ind
+from desktop.domain.child_health import (
+    ANAEMIA_BELOW_G_L,
+    EXCLUSIVE_BREASTFEEDING,
+    EXCLUSIVE_UNTIL_DAYS,
+)
 from desktop.domain.child_schedule import add_months
 from desktop.services.errors import ServiceError
 from desktop.store.repositories import report_data as data
@@ -343,32 +347,72 @@ def load_maternal_facts(conn: sqlcipher3.Connection, period: ind.Period, area: s
     flags worked out in SQL: one row per delivery, not one per visit)."""
     rows = [r for r in data.delivery_facts(
                 conn, period.start, period.end, area, ind.POSTPARTUM_VISIT_DAYS,
-                "postpartum_42d", MANAGED_STATUSES)
-            if allowed is None or r[6] in allowed]
+                POSTPARTUM_42D, MANAGED_STATUSES)
+            if allowed is None or r[7] in allowed]
     if not rows:
         return []
     births = data.live_births(conn, period.start, period.end)
     moved = data.moved_away(conn)
     days = _Days()
+    corrected = _corrected_visits(conn, rows, days)
     out = []
-    for (person, _pid, day, level, outcome, babies, area_code, ga_days, risk, prenatal,
-         postpartum, check42, graded, managed) in rows:
+    for (person, pid, day, level, outcome, babies, _discharge, area_code, ga_days, risk,
+         prenatal, postpartum, graded, managed) in rows:
         live = births.get((person, day))
         if live is None:  # a delivery whose children were not registered here
             live = (babies or 0) if (outcome or "live_birth") == "live_birth" else 0
+        if pid in corrected:
+            prenatal, postpartum = corrected[pid]
         out.append(batch.MaternalFacts(
             person, area_code, days[day], int(live), _iso(moved.get(person)), ga_days,
-            prenatal, bool(postpartum), bool(check42), level,
+            prenatal, bool(postpartum & 1), bool(postpartum & 2), level,
             _colours(risk) | _colours_of(graded), bool(managed)))
     return out
 
 
+POSTPARTUM_42D = "postpartum_42d"
+
+
+def _corrected_visits(conn: sqlcipher3.Connection, rows: list[tuple], days: _Days
+                      ) -> dict[str, tuple[int, int]]:
+    """{pregnancy: (prenatal, postpartum) as data.delivery_facts gives them} for the
+    pregnancies with a corrected visit, from their visits read with the corrected ones left
+    out (as load_episodes reads them)."""
+    found = {r[1]: r for r in rows if r[10] >= data.CORRECTED or r[11] >= data.CORRECTED}
+    if not found:
+        return {}
+    ids = list(found)
+    prenatal: dict[str, list[date]] = defaultdict(list)
+    for pid, day in data.prenatal_visits(conn, ids):
+        prenatal[pid].append(days[day])
+    home: dict[str, list[date]] = defaultdict(list)
+    check42: set[str] = set()
+    for pid, kind, day in data.postpartum_visits(conn, ids):
+        if kind == POSTPARTUM_42D:
+            check42.add(pid)
+        else:
+            home[pid].append(days[day])
+    out = {}
+    for pid, r in found.items():
+        delivered = days[r[2]]
+        episode = ind.Episode(r[0], pid, r[7], delivered, prenatal_visits=tuple(prenatal[pid]),
+                              discharge_date=_iso(r[6]), postpartum_visits=tuple(home[pid]),
+                              check_42d=delivered if pid in check42 else None)
+        parts = ind.MATERNAL_PARTS
+        out[pid] = (sum(1 for d in episode.prenatal_visits if d <= delivered),
+                    int(parts["postpartum_visit"](episode)) | 2 * int(parts["check_42d"](
+                        episode)))
+    return out
+
+
 def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
-                 allowed: frozenset[str] | None = None) -> batch.ChildColumns:
+                 allowed: frozenset[str] | None = None,
+                 products: Iterable[tuple[str, int]] = ()) -> batch.ChildColumns:
     """The children load_children gives, as columns (batch.ChildColumns), with their
     facts and first doses. The checks and doses come packed one row per day
     (data.child_visit_days, data.dose_days) and are filed with str.split, zip and
-    dict.update, no Python per check or dose; a child whose facts hang on its own birth
+    dict.update, no Python per check or dose; the first doses of *products* only; a child
+    whose facts hang on its own birth
     date within the checks read (a check before its birth, a measure on both sides of its
     5th birthday, haemoglobin around 6 months or 5 years) or who has checks to score is
     worked out from its checks (batch.child_facts), as load_children would."""
@@ -391,7 +435,7 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | No
     if allowed is not None:
         keep = list(map(allowed.__contains__, areas))
         ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
-    at = dict(zip(ids, range(len(ids))))
+    at = dict(zip(ids, range(len(ids)), strict=True))
     moved = {pid: days[day] for pid, day in data.moved_away(conn).items() if pid in at}
     died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()
             if pid in at}
@@ -404,10 +448,8 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | No
     facts, edge = _column_facts(conn, period, first_visit, ids, births, days)
     if edge:
         _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
-    doses: dict[str, str] = {}
-    for day, keys in data.dose_days(
-            conn, period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end):
-        doses.update(zip(keys.split(","), repeat(day)))  # the latest day first: first wins
+    doses = data.first_doses(conn, products, period.start - timedelta(
+        days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end) if products else {}
     return batch.ChildColumns(ids, areas, births, dict(sorted(events.items())),
                               batch.ChildFacts(*facts), doses)
 
@@ -419,103 +461,99 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
                   ids: list[str], births: list[date], days: _Days
                   ) -> tuple[list[list[Any]], set[int]]:
     """The ChildFacts columns of the children *ids* (born on *births*) from the days of
-    checks, and the indexes of the children to work out from their checks instead."""
+    checks, and the indexes of the children to work out from their checks instead.
+
+    Each day's ids are turned into the children's indexes at once (a child not read here
+    takes the spare last one), so the facts are filed into lists by index (later rows
+    overwrite earlier ones: the latest check wins, ties going to the later row in index
+    order, as in the rules) instead of into dicts keyed by new strings."""
     back, start, end = ind.look_back(period), period.start, period.end
-    contacts: Counter[str] = Counter()
-    # Children born after the first day read: a contact before the birth (wrong dates)
+    n = len(ids)
+    index = dict(zip(ids, range(n), strict=True)).get
+    contacts: Counter[int] = Counter()
+    # Children born after the first day read: a contact before their birth (wrong dates)
     # would change what counts from the birth.
-    recent = set(ids[bisect_left(births, first_visit):])
-    contact_days: list[tuple[date, set[str]]] = []
-    newborn_days: list[tuple[date, list[str]]] = []
-    # {child: (day, flag)} of the latest check with each measure (later rows win: ties go
-    # to the later row in index order, as in the rules).
-    latest: list[dict[str, tuple[date, bool]]] = [{} for _ in _MEASURES]
-    unscored: set[str] = set()
-    measured: list[tuple[date, list[str], tuple[str, ...]]] = []
+    recent = set(range(bisect_left(births, first_visit), n))
+    contact_days: list[tuple[date, Iterable[int]]] = []
+    newborn_days: list[tuple[date, list[int]]] = []
+    # {index: (day, flag)} of each child's latest check with each measure.
+    latest: list[dict[int, tuple[date, bool]]] = [{} for _ in _MEASURES]
+    measured: list[list[tuple[date, list[int]]]] = [[] for _ in _MEASURES[:4]]
+    unscored: set[int] = set()
     for row in data.child_visit_days(conn, first_visit, end, ind.Z_CUT, ANAEMIA_BELOW_G_L,
                                      EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS):
-        day, pids, kinds = days[row[0]], row[1].split(","), row[2]
-        seen = list(compress(pids, map(ne, kinds, repeat("b")))) if "b" in kinds else pids
-        if recent:
-            mine = recent.intersection(seen)
-            if mine:
-                contact_days.append((day, mine))
+        day, kinds = days[row[0]], row[2]
+        at = list(map(index, row[1].split(","), repeat(n)))
+        seen = list(compress(at, map(ne, kinds, repeat("b")))) if "b" in kinds else at
+        mine = recent.intersection(seen)
+        if mine:
+            contact_days.append((day, mine))
         if day >= back:
             contacts.update(seen)
         if "n" in kinds:
-            newborn_days.append((day, list(compress(pids, map(eq, kinds, repeat("n"))))))
+            newborn_days.append((day, list(compress(at, map(eq, kinds, repeat("n"))))))
         if "u" in row[8]:
-            unscored.update(compress(pids, map(eq, row[8], repeat("u"))))
+            unscored.update(compress(at, map(eq, row[8], repeat("u"))))
         if day < start:
             continue
-        flag = {"1": (day, True), "0": (day, False)}.get
-        measured.append((day, pids, row[3:7]))
         for k, codes in enumerate(row[3:8]):
             if codes.count("-") != len(codes):
-                latest[k].update(zip(compress(pids, map(ne, codes, repeat("-"))),
-                                     map(flag, codes.replace("-", ""))))
-    first_contact = _earliest(contact_days)
-    first_newborn = _earliest(newborn_days)
-    at = dict(zip(ids, range(len(ids))))
-    edge = {at[pid] for pid in unscored if pid in at}
-    edge.update(at[pid] for pid, day in first_contact.items() if day < births[at[pid]])
+                who = list(compress(at, map(ne, codes, repeat("-"))))
+                flag = {"1": (day, True), "0": (day, False)}.__getitem__
+                latest[k].update(zip(who, map(flag, codes.replace("-", "")), strict=True))
+                if k < 4:
+                    measured[k].append((day, who))
+    unscored.discard(n)
+    edge = unscored
+    edge.update(compress(range(n), map(lt, _first_days(contact_days, n), births)))
     ages = {b: batch._ages(b) for b in set(births)}
     age_of = list(map(ages.__getitem__, births))
-    visited = list(map(le, map(first_newborn.get, ids, repeat(date.max)),
-                       map(itemgetter(0), age_of)))
-    columns: list[list[Any]] = [list(map(contacts.get, ids, repeat(0))), visited]
-    none = (None, None)
-    for k in range(len(_MEASURES)):
-        columns.append(list(map(itemgetter(1), map(latest[k].get, ids, repeat(none)))))
+    visited = list(map(le, _first_days(newborn_days, n), map(itemgetter(0), age_of)))
+    latest_of = [list(map(m.get, range(n), repeat(_NOTHING))) for m in latest]
+    columns: list[list[Any]] = [list(map(contacts.__getitem__, range(n))), visited,
+                                *(list(map(itemgetter(1), m)) for m in latest_of)]
+    latest_on = [list(map(itemgetter(0), m)) for m in latest_of[:4]]
     # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
-    # (haemoglobin), for the children who reach those ages by the period end: the latest
-    # measure decides when it is inside the window; one before 6 months means none inside;
-    # past 5 years, the first one of the period says whether any is inside (none, or the
-    # checks are walked).
+    # (haemoglobin), for the children who reach those ages by the period end and are young
+    # enough for the rows asking: the latest measure decides when it is inside the window;
+    # one before 6 months means none inside; past 5 years, the first one of the period says
+    # whether any is inside (none, or the checks are walked).
+    youngest = bisect_left(births, add_months(start, -ind.UNDER_5_MONTHS) - timedelta(days=3))
     five_by_end = bisect_right(births, end, key=lambda b: ages[b][1])
     six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
-    past: list[tuple[int, int]] = []
-    for i in (*range(five_by_end), *range(six_after_start, len(ids))):
-        pid = ids[i]
-        _nb, five, six, before = age_of[i]
-        for k in range(4):
-            on = latest[k].get(pid, none)[0]
-            if on is None:
-                continue
-            if on >= (before if k == 3 else five):
-                past.append((i, k))
-            elif k == 3 and on < six:
-                columns[5][i] = None
+    past = [(i, k) for k in range(4) for i in range(youngest, five_by_end)
+            if latest_on[k][i] is not None and latest_on[k][i] >= age_of[i][1]]
+    hb_on = latest_on[3]
+    for i in range(max(six_after_start, five_by_end), n):
+        if hb_on[i] is not None and hb_on[i] < age_of[i][2]:
+            columns[5][i] = None
     if past:
-        firsts = _first_measured(measured, {ids[i] for i, _k in past})
+        wanted = {i for i, _k in past}
+        firsts = [_first_days([(day, wanted.intersection(who)) for day, who in m], n)
+                  for m in measured]
         for i, k in past:
-            if firsts[k][ids[i]] >= age_of[i][1]:  # five, also the end of the anaemia age
+            if firsts[k][i] >= age_of[i][1]:  # five, also the end of the anaemia age
                 columns[2 + k][i] = None
             else:
                 edge.add(i)
     return columns, edge
 
 
-def _first_measured(measured: list[tuple[date, list[str], tuple[str, ...]]], wanted: set[str]
-                    ) -> list[dict[str, date]]:
-    """For each of waz, lhaz, wlhz and hb: {child of *wanted*: the first day of the period
-    it was measured} from the days of checks (date order)."""
-    out: list[dict[str, date]] = [{} for _ in range(4)]
-    for day, pids, codes in reversed(measured):
-        for k, text in enumerate(codes):
-            if text.count("-") != len(text):
-                mine = wanted.intersection(compress(pids, map(ne, text, repeat("-"))))
-                if mine:
-                    out[k].update(zip(mine, repeat(day)))
-    return out
+_NOTHING = (None, None)
 
 
-def _earliest(day_lists: list[tuple[date, Iterable[str]]]) -> dict[str, date]:
-    """{id: the first day it is listed} from (day, ids) in date order."""
-    first: dict[str, date] = {}
-    for day, who in reversed(day_lists):
-        first.update(zip(who, repeat(day)))
-    return first
+def _file(column: list[Any], at: Iterable[int], values: Iterable[Any]) -> None:
+    """column[i] = value for each index of *at* with its value, in order."""
+    deque(map(column.__setitem__, at, values), maxlen=0)
+
+
+def _first_days(day_lists: list[tuple[date, Iterable[int]]], n: int) -> list[date]:
+    """For each of n children: the first day it is listed in (day, indexes) in date
+    order, date.max if never."""
+    first = [date.max] * (n + 1)
+    for day, at in reversed(day_lists):
+        _file(first, at, repeat(day))
+    return first[:n]
 
 
 def _edge_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: date,
@@ -574,7 +612,8 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
         if batch.handled(table):  # every row judged from facts and columns
             facts = load_maternal_facts(conn, period, area, allowed) if maternal else []
             step(1)
-            cols = (load_columns(conn, period, area, allowed) if child
+            cols = (load_columns(conn, period, area, allowed, batch.dose_products(table))
+                    if child
                     else batch.ChildColumns([], [], [], {}, batch.ChildFacts(
                         *([] for _ in batch.ChildFacts._fields))))
             step(2)

@@ -358,6 +358,14 @@ def _m0011_due_next(conn: sqlcipher3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key IN ('due_items_day', 'due_items_pruned')")
 
 
+def _m0012_report_doses(conn: sqlcipher3.Connection) -> None:
+    """Indicator reports (issue 8): the doses of each vaccine and dose by day, so a report
+    reads, per dose, the children given it in the period as one text per day (a dose row
+    then looks its children up by id among that dose's only). Only adds an index."""
+    conn.execute("""CREATE INDEX report_doses ON vaccinations(vaccine, dose, given_on, person_id,
+        deleted)""")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_base", _m0001_base),
     Migration("0002_search_keys", _m0002_search_keys),
@@ -370,6 +378,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_report_covering", _m0009_report_covering),
     Migration("0010_due_items_list", _m0010_due_items_list),
     Migration("0011_due_next", _m0011_due_next),
+    Migration("0012_report_doses", _m0012_report_doses),
 )
 LATEST = len(MIGRATIONS)
 

@@ -120,3 +120,48 @@ def test_a_dose_table_reads_as_the_plain_table() -> None:
     assert table.get((person, "none", 1), "absent") == "absent"
     assert (("nobody", vaccine, dose) in table) is False
     assert ind.DoseTable({}).latest == date.min
+
+
+def _facts_of(e: ind.Episode) -> batch.MaternalFacts:
+    """What a report reads of a delivery (reports.load_maternal_facts), from an Episode."""
+    return batch.MaternalFacts(
+        e.person_id, e.area_code, e.delivery_date, e.live_births, e.moved_out,
+        e.registered_ga_days, sum(1 for d in e.prenatal_visits if d <= e.delivery_date),
+        ind.MATERNAL_PARTS["postpartum_visit"](e), e.check_42d is not None, e.place_level,
+        e.risk_colours, e.case_managed)
+
+
+def _read_as_a_report(kids: ind.Children, period: ind.Period) -> ind.Children:
+    """The children with only the doses a report reads (the period and its early
+    tolerance), in one table they share."""
+    first = period.start - timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
+    table: dict = {}
+    for c in kids:
+        for vaccine, dose, on in c.vaccinations:
+            key = (c.person_id, vaccine, dose)
+            if first <= on <= period.end and (key not in table or on < table[key]):
+                table[key] = on
+    shared = _dose_table(table)
+    return ind.Children(c._replace(vaccinations=(), dose_table=shared) for c in kids)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_columns_give_what_the_records_give(seed: int) -> None:
+    """evaluate_columns on what a report reads (facts per delivery; children as columns
+    with their facts and first doses) equals evaluate_all on the records."""
+    episodes, kids = _records(seed, shared=False)
+    for period in PERIODS:
+        table = ind.indicators(period.end)
+        assert batch.handled(table)
+        read = _read_as_a_report(kids, period)
+        cols = batch.ChildColumns.of(read, period)
+        by_dose: dict = {}
+        for (person, vaccine, dose), on in read.dose_table.items():
+            by_dose.setdefault((vaccine, dose), {})[person] = on.isoformat()
+        cols = cols._replace(first_doses=by_dose)
+        got = batch.evaluate_columns(table, [_facts_of(e) for e in episodes], cols, period)
+        want = batch.evaluate_all(table, episodes, read, period)
+        for indicator, g, w in zip(table, got, want, strict=True):
+            assert g == w, (indicator.code, period)
+        assert any(g[0].numerator for g, i in zip(got, table, strict=True)
+                   if i.group == ind.VACCINATION)

@@ -260,3 +260,32 @@ def test_checks_saved_without_z_scores_are_scored_by_the_report(township):
     for code in ("underweight_u5", "stunting_u5", "wasting_u5"):
         assert got.row(code).figure == want.row(code).figure, code
     assert ids["U"] in got.row("underweight_u5").figure.numerator_ids
+
+
+def test_corrected_visits_count_as_corrected(township, made):
+    """A prenatal and a postpartum visit corrected to later days: the report counts the
+    corrections (read again for those pregnancies), as each rule does on the episodes."""
+    s, ids = township
+    conn = s.store.conn
+    pregnancy = conn.execute("SELECT pregnancy_id FROM deliveries WHERE person_id = ?",
+                             (ids["a"],)).fetchone()[0]
+    before = reports.compute(conn, YEAR)
+    assert ids["a"] in before.row("prenatal_5").figure.numerator_ids
+    assert ids["a"] in before.row("postpartum_visit").figure.numerator_ids
+    visit = conn.execute("SELECT id FROM prenatal_visits WHERE pregnancy_id = ? ORDER BY"
+                         " visit_date DESC", (pregnancy,)).fetchone()[0]
+    home = conn.execute("SELECT id FROM postpartum_visits WHERE pregnancy_id = ? AND kind ="
+                        " 'postpartum_7d'", (pregnancy,)).fetchone()[0]
+    with made.store.transaction(made.admin.id) as tx:
+        tx.save("prenatal_visits", {"person_id": ids["a"], "pregnancy_id": pregnancy,
+                                    "visit_date": "2025-03-20", "supersedes": visit})
+        tx.save("postpartum_visits", {"person_id": ids["a"], "pregnancy_id": pregnancy,
+                                      "kind": "postpartum_7d", "visit_date": "2025-05-30",
+                                      "supersedes": home})
+    after = reports.compute(conn, YEAR)
+    for code in ("prenatal_5", "postpartum_visit", "maternal_system_mgmt"):
+        assert ids["a"] not in after.row(code).figure.numerator_ids, code
+    episodes = reports.load_episodes(conn, YEAR, None)
+    for row in after.rows:
+        if row.indicator.group == ind.MATERNAL:
+            assert (row.figure, row.by_village) == ind.evaluate(row.indicator, episodes, YEAR)

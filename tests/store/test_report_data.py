@@ -29,3 +29,52 @@ def test_corrected_visits_are_left_out(made) -> None:
         ("p1", "2025-03-02"), ("p1", "2025-05-01"), ("p2", "2025-04-01")]
     assert sorted(data.postpartum_visits(conn, ["p1", "p2"])) == [
         ("p1", "postpartum_7d", "2025-06-03"), ("p2", "postpartum_42d", "2025-06-10")]
+
+
+def test_days_of_checks_and_first_doses_pack_what_the_rows_give(made) -> None:
+    """child_visit_days packs each day's checks in child_visits' order with their codes;
+    first_doses gives each child's first day per dose; both leave corrected events out."""
+    from datetime import date
+
+    conn = made.store.conn
+    with made.store.transaction(made.admin.id) as tx:
+        def check(person: str, day: str, kind: str = "3m", **more: object) -> str:
+            fields = {"person_id": person, "kind": kind, "visit_date": day, **more}
+            return tx.save("child_visits", fields)["id"]
+
+        check("k1", "2025-02-01", waz=-2.5, lhaz=-1.0, hb_g_l=100.0, age_days=100,
+              feeding="exclusive_breastfeeding")
+        check("k2", "2025-02-01", "birth", waz=-3.0)
+        check("k3", "2025-02-01", "newborn", waz=0.5, wlhz=-2.1, age_days=200,
+              feeding="exclusive_breastfeeding")
+        wrong = check("k1", "2025-03-01", waz=1.0)
+        check("k1", "2025-03-02", waz=-2.2, supersedes=wrong)
+        check("k4", "2025-03-02", weight_kg=7.5)
+        for person, vaccine, dose, day in (("k1", "BCG", 1, "2025-01-05"),
+                                           ("k1", "BCG", 1, "2025-01-02"),
+                                           ("k2", "HepB", 2, "2025-02-01")):
+            tx.save("vaccinations", {"person_id": person, "vaccine": vaccine, "dose": dose,
+                                     "given_on": day})
+        slip = tx.save("vaccinations", {"person_id": "k3", "vaccine": "BCG", "dose": 1,
+                                        "given_on": "2025-01-01"})["id"]
+        tx.save("vaccinations", {"person_id": "k3", "vaccine": "BCG", "dose": 1,
+                                 "given_on": "2025-01-09", "supersedes": slip})
+    first, last = date(2025, 1, 1), date(2025, 12, 31)
+    days = data.child_visit_days(conn, first, last, -2.0, 110.0, "exclusive_breastfeeding",
+                                 183)
+    rows = data.child_visits(conn, first, last)
+    # Per check: kind, waz, lhaz, wlhz, hb, feeding, unscored (k1's 1 March check is
+    # replaced by its correction of 2 March).
+    codes = {("k1", "2025-02-01"): "-10-11-", ("k2", "2025-02-01"): "b------",
+             ("k3", "2025-02-01"): "n0-1---", ("k1", "2025-03-02"): "-1-----",
+             ("k4", "2025-03-02"): "------u"}
+    want = []
+    for day in ("2025-02-01", "2025-03-02"):
+        mine = [r[0] for r in rows if r[1] == day]
+        texts = ["".join(codes[(p, day)][k] for p in mine) for k in range(7)]
+        want.append((day, ",".join(mine), *texts))
+    assert days == want
+    assert [p for _day, ids, *_codes in days for p in ids.split(",")] == [r[0] for r in rows]
+    assert data.first_doses(conn, [("BCG", 1), ("HepB", 2), ("MMR", 1)], first, last) == {
+        ("BCG", 1): {"k1": "2025-01-02", "k3": "2025-01-09"},
+        ("HepB", 2): {"k2": "2025-02-01"}, ("MMR", 1): {}}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
+from itertools import repeat
 from operator import itemgetter
 
 import sqlcipher3
@@ -75,32 +76,29 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
                    ) -> list[tuple]:
     """deliveries() with what the maternal indicators ask of each pregnancy's events
     worked out here, instead of the events themselves: (person_id, pregnancy_id,
-    delivery_date, place_level, outcome, babies, woman's area_code, registered_ga_days,
-    risk_colours JSON, prenatal visits on or before the delivery date, a postpartum visit
-    other than *check_42d* from the delivery to *postpartum_days* after the discharge (the
-    delivery when none) 0/1, a *check_42d* visit 0/1, the colours texts of its risk
-    assessments joined by COLOURS_SEP or None, a case of a *managed* status or with a
-    follow-up 0/1). Visits a live correction of the same pregnancy replaces are left out
-    (as prenatal_visits and postpartum_visits do)."""
+    delivery_date, place_level, outcome, babies, discharge_date, woman's area_code,
+    registered_ga_days, risk_colours JSON, prenatal, postpartum, the colours texts of its
+    risk assessments joined by COLOURS_SEP or None, a case of a *managed* status or with a
+    follow-up 0/1). *prenatal*: the prenatal visits on or before the delivery date, plus
+    CORRECTED if a live visit of the pregnancy corrects another; *postpartum*: 1 for a
+    visit other than *check_42d* from the delivery to *postpartum_days* after the
+    discharge (the delivery when none), plus 2 for a *check_42d* visit, plus CORRECTED if
+    a live visit corrects another. A pregnancy with corrections is to be read again with
+    prenatal_visits and postpartum_visits (which leave the corrected visits out): the
+    counts here count them (rare; one index range per pregnancy and table, no lookup of
+    corrections per visit)."""
     where, params = _area(area)
-
-    def live(table: str, index: str) -> str:
-        return (f" AND x.id NOT IN (SELECT s.supersedes FROM {table} s INDEXED BY {index}"
-                " WHERE s.pregnancy_id = d.pregnancy_id AND s.deleted = 0"
-                " AND s.supersedes IS NOT NULL)")
-
-    postpartum = ("SELECT 1 FROM postpartum_visits x INDEXED BY report_postpartum WHERE"
-                  " x.pregnancy_id = d.pregnancy_id AND x.deleted = 0 AND x.kind {}"
-                  + live("postpartum_visits", "report_postpartum"))
     rows = conn.execute(
         "SELECT d.id, d.person_id, d.pregnancy_id, d.delivery_date, d.place_level, d.outcome,"
-        " d.babies, w.area_code, p.registered_ga_days, p.risk_colours,"
-        " (SELECT count(*) FROM prenatal_visits x INDEXED BY report_prenatal"
-        " WHERE x.pregnancy_id = d.pregnancy_id AND x.deleted = 0"
-        " AND x.visit_date <= d.delivery_date" + live("prenatal_visits", "report_prenatal")
-        + "), EXISTS (" + postpartum.format("IS NOT :k42") + " AND x.visit_date BETWEEN"
+        " d.babies, d.discharge_date, w.area_code, p.registered_ga_days, p.risk_colours,"
+        " (SELECT coalesce(sum(x.visit_date <= d.delivery_date), 0)"
+        " + :corrected * count(x.supersedes) FROM prenatal_visits x INDEXED BY report_prenatal"
+        " WHERE x.pregnancy_id = d.pregnancy_id AND x.deleted = 0),"
+        " (SELECT coalesce(max(x.kind IS NOT :k42 AND coalesce(x.visit_date BETWEEN"
         " d.delivery_date AND date(coalesce(nullif(d.discharge_date, ''), d.delivery_date),"
-        " :days)), EXISTS (" + postpartum.format("= :k42") + "),"
+        " :days), 0)), 0) + 2 * coalesce(max(coalesce(x.kind = :k42, 0)), 0)"
+        " + :corrected * count(x.supersedes) FROM postpartum_visits x INDEXED BY"
+        " report_postpartum WHERE x.pregnancy_id = d.pregnancy_id AND x.deleted = 0),"
         " (SELECT group_concat(r.colours, :sep) FROM risk_assessments r INDEXED BY"
         " report_risk_colours WHERE r.pregnancy_id = d.pregnancy_id AND r.deleted = 0),"
         " EXISTS (SELECT 1 FROM cases c WHERE c.pregnancy_id = d.pregnancy_id"
@@ -112,10 +110,14 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
         " WHERE d.deleted = 0 AND d.delivery_date BETWEEN :first AND :last AND p.deleted = 0"
         " AND w.deleted = 0" + where.format(col="w.area_code").replace("?", ":area"),
         {"first": first.isoformat(), "last": last.isoformat(), "k42": check_42d,
-         "days": f"+{int(postpartum_days)} days", "sep": COLOURS_SEP,
+         "days": f"+{int(postpartum_days)} days", "sep": COLOURS_SEP, "corrected": CORRECTED,
          "managed": json.dumps(sorted(managed)), "area": params[0] if params else None}
         ).fetchall()
     return [r[1:15] for r in _latest_deliveries(conn, rows, 15)]
+
+
+CORRECTED = 1 << 16
+"""Added to delivery_facts' counts of a pregnancy with a corrected visit."""
 
 
 def _for_pregnancies(conn: sqlcipher3.Connection, sql: str, pregnancy_ids: list[str]
@@ -347,11 +349,17 @@ def sexes(conn: sqlcipher3.Connection, person_ids: list[str]) -> dict[str, str |
                              " json_each(?))", (json.dumps(person_ids),)).fetchall())
 
 
-def dose_days(conn: sqlcipher3.Connection, first: date, last: date) -> list[tuple]:
-    """Doses given *first*..*last*, corrections applied, one row per day, the latest day
-    first: (given_on, "vaccine dose|person_id" of each dose that day, comma-joined)."""
-    return conn.execute(
-        "SELECT given_on, group_concat(vaccine || ' ' || dose || '|' || person_id)"
-        " FROM vaccinations INDEXED BY report_vaccinations WHERE given_on BETWEEN ? AND ?"
-        " AND deleted = 0" + _live("vaccinations") + " GROUP BY given_on ORDER BY given_on DESC",
-        (first.isoformat(), last.isoformat())).fetchall()
+def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], first: date,
+                last: date) -> dict[tuple[str, int], dict[str, str]]:
+    """{(vaccine, dose): {person_id: the first day it was given *first*..*last*}} for
+    these doses, corrections applied. Each dose is one range of the report_doses index,
+    read as one text of ids per day."""
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    sql = ("SELECT given_on, group_concat(person_id) FROM vaccinations INDEXED BY report_doses"
+           " WHERE vaccine = ? AND dose = ? AND given_on BETWEEN ? AND ? AND deleted = 0"
+           + _live("vaccinations") + " GROUP BY given_on ORDER BY given_on DESC")
+    for vaccine, dose in doses:
+        given = out[(vaccine, dose)] = {}
+        for day, ids in conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat())):
+            given.update(zip(ids.split(","), repeat(day)))  # the latest day first
+    return out
