@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, groupby, repeat
-from operator import eq, itemgetter, le, lt, ne
+from operator import eq, ge, itemgetter, le, lt, ne
 from typing import Any
 
 import sqlcipher3
@@ -342,9 +342,11 @@ def _colours_of(texts: str | None) -> frozenset[str]:
 
 
 def load_maternal_facts(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
-                        allowed: frozenset[str] | None = None) -> list[batch.MaternalFacts]:
+                        allowed: frozenset[str] | None = None,
+                        moved: Mapping[str, str] | None = None) -> list[batch.MaternalFacts]:
     """What load_episodes gives, as the facts the maternal rows judge (the counts and
-    flags worked out in SQL: one row per delivery, not one per visit)."""
+    flags worked out in SQL: one row per delivery, not one per visit). *moved*:
+    data.moved_away when already read."""
     rows = [r for r in data.delivery_facts(
                 conn, period.start, period.end, area, ind.POSTPARTUM_VISIT_DAYS,
                 POSTPARTUM_42D, MANAGED_STATUSES)
@@ -352,7 +354,7 @@ def load_maternal_facts(conn: sqlcipher3.Connection, period: ind.Period, area: s
     if not rows:
         return []
     births = data.live_births(conn, period.start, period.end)
-    moved = data.moved_away(conn)
+    moved = data.moved_away(conn) if moved is None else moved
     days = _Days()
     corrected = _corrected_visits(conn, rows, days)
     out = []
@@ -407,7 +409,8 @@ def _corrected_visits(conn: sqlcipher3.Connection, rows: list[tuple], days: _Day
 
 def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
                  allowed: frozenset[str] | None = None,
-                 products: Iterable[tuple[str, int]] = ()) -> batch.ChildColumns:
+                 products: Iterable[tuple[str, int]] = (),
+                 moved: Mapping[str, str] | None = None) -> batch.ChildColumns:
     """The children load_children gives, as columns (batch.ChildColumns), with their
     facts and first doses. The checks and doses come packed one row per day
     (data.child_visit_days, data.dose_days) and are filed with str.split, zip and
@@ -436,7 +439,8 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | No
         keep = list(map(allowed.__contains__, areas))
         ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
     at = dict(zip(ids, range(len(ids)), strict=True))
-    moved = {pid: days[day] for pid, day in data.moved_away(conn).items() if pid in at}
+    moved_on = {pid: days[day] for pid, day in (
+        data.moved_away(conn) if moved is None else moved).items() if pid in at}
     died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()
             if pid in at}
     for pid in dead:
@@ -444,7 +448,7 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | No
         # period after the birth (never as living).
         if pid in at and pid not in died:
             died[pid] = births[at[pid]]
-    events = {at[pid]: (died.get(pid), None, moved.get(pid)) for pid in {*died, *moved}}
+    events = {at[pid]: (died.get(pid), None, moved_on.get(pid)) for pid in {*died, *moved_on}}
     facts, edge = _column_facts(conn, period, first_visit, ids, births, days)
     if edge:
         _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
@@ -510,6 +514,7 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     age_of = list(map(ages.__getitem__, births))
     visited = list(map(le, _first_days(newborn_days, n), map(itemgetter(0), age_of)))
     latest_of = [list(map(m.get, range(n), repeat(_NOTHING))) for m in latest]
+    # (An unmeasured child reads as measured on date.min: before any age.)
     columns: list[list[Any]] = [list(map(contacts.__getitem__, range(n))), visited,
                                 *(list(map(itemgetter(1), m)) for m in latest_of)]
     latest_on = [list(map(itemgetter(0), m)) for m in latest_of[:4]]
@@ -521,12 +526,14 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     youngest = bisect_left(births, add_months(start, -ind.UNDER_5_MONTHS) - timedelta(days=3))
     five_by_end = bisect_right(births, end, key=lambda b: ages[b][1])
     six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
-    past = [(i, k) for k in range(4) for i in range(youngest, five_by_end)
-            if latest_on[k][i] is not None and latest_on[k][i] >= age_of[i][1]]
-    hb_on = latest_on[3]
+    cohort = range(youngest, max(youngest, five_by_end))
+    fives = list(map(itemgetter(1), age_of[cohort.start:cohort.stop]))
+    past = [(i, k) for k in range(4) for i in compress(cohort, map(
+        ge, latest_on[k][cohort.start:cohort.stop], fives))]
+    hb_on, hb = latest_on[3], columns[5]
     for i in range(max(six_after_start, five_by_end), n):
-        if hb_on[i] is not None and hb_on[i] < age_of[i][2]:
-            columns[5][i] = None
+        if hb_on[i] < age_of[i][2]:
+            hb[i] = None
     if past:
         wanted = {i for i, _k in past}
         firsts = [_first_days([(day, wanted.intersection(who)) for day, who in m], n)
@@ -539,7 +546,7 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     return columns, edge
 
 
-_NOTHING = (None, None)
+_NOTHING = (date.min, None)
 
 
 def _file(column: list[Any], at: Iterable[int], values: Iterable[Any]) -> None:
@@ -610,9 +617,10 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
     child = any(i.group != ind.MATERNAL for i in table)
     with _no_cycle_collection():
         if batch.handled(table):  # every row judged from facts and columns
-            facts = load_maternal_facts(conn, period, area, allowed) if maternal else []
+            moved = data.moved_away(conn)
+            facts = load_maternal_facts(conn, period, area, allowed, moved) if maternal else []
             step(1)
-            cols = (load_columns(conn, period, area, allowed, batch.dose_products(table))
+            cols = (load_columns(conn, period, area, allowed, batch.dose_products(table), moved)
                     if child
                     else batch.ChildColumns([], [], [], {}, batch.ChildFacts(
                         *([] for _ in batch.ChildFacts._fields))))
