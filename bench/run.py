@@ -39,7 +39,7 @@ PASSWORD = "bench-password"  # a throw-away store of invented people
 TARGETS = {"startup_s": 1.5, "packaged_startup_s": 1.5, "save_p95_ms": 50, "sqlcipher_overhead_ratio": 1.3,
            "peak_rss_mb": 400, "demo_100k_s": 120}
 VERSIONED = ["desktop/store", "desktop/services/demo.py", "desktop/services/demo_feed.py",
-             "desktop/services/demo_records.py",
+             "desktop/services/demo_records.py", "desktop/services/worklist_due.py",
              "desktop/services/demo_pregnancy.py", "desktop/services/demo_child.py",
              "desktop/services/commands.py", "desktop/domain/demo_data.py",
              "desktop/domain/gestation.py", "desktop/domain/ids.py",

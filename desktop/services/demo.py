@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from desktop.domain import demo_data
 from desktop.services import demo_feed
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.services.errors import ServiceError
+from desktop.store import migrations
 from desktop.store.database import Store, store_exists
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
@@ -37,6 +38,7 @@ FILL_CACHE_KIB = 1024 * 1024
 FORK_FROM = 5_000  # persons; smaller demos are quick enough in one process
 
 Progress = Callable[[int, int], None]
+_DuePart = tuple[list[tuple], dict[str, str]]  # worklist_due.built_rows of some persons
 
 
 class DemoPersonsError(ServiceError):
@@ -96,9 +98,10 @@ def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150
     # before the fork, so the child runs without it too.
     collecting = gc.isenabled()
     gc.disable()
-    feed = None
+    feed = worker = None
     if (persons >= FORK_FROM if fork is None else fork) and demo_feed.can_fork():
         feed = demo_feed.ForkedFeed(rng, township, today, persons, chunk_rows)
+        worker = demo_feed.DueWorker()
     try:
         store, admin, _recovery = Store.create(
             data_dir, clinic_name=f"{township.name}卫生院", township_code=code,
@@ -107,12 +110,14 @@ def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150
         try:
             source = feed.begin(admin.id) if feed is not None else demo_feed.chunks(
                 Generator(rng, township, today, admin.id), persons, chunk_rows)
-            done, counts = _fill(store, admin.id, source, persons, today, progress)
+            done, counts = _fill(store, admin.id, source, persons, today, progress, worker)
         finally:
             store.close()
     finally:
         if feed is not None:
             feed.close()
+        if worker is not None:
+            worker.close()
         if collecting:
             gc.enable()
     return DemoResult(done, counts, code, township.name, [v.code for v in township.villages],
@@ -120,8 +125,11 @@ def create_demo(data_dir: Path, *, persons: int, password: str, area: str = "150
 
 
 def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons: int,
-          today: date, progress: Progress | None) -> tuple[int, dict[str, int]]:
-    """Write the chunks of *source*, then the worklist; returns persons and rows written."""
+          today: date, progress: Progress | None, worker: demo_feed.DueWorker | None
+          ) -> tuple[int, dict[str, int]]:
+    """Write the chunks of *source*, then the worklist; returns persons and rows written.
+    With a *worker*, each chunk's worklist rows are worked out by it once the chunk is
+    committed and written with a later chunk; without, they are built at the end."""
     # synchronous=OFF skips the sync at each commit. That is only safe because the store
     # is new and disposable: a power cut during the fill could damage it, and the remedy
     # is to make the demo again (a crash of this process alone cannot: the WAL stays
@@ -132,39 +140,65 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
     done = 0
     # The worklist's stored items are filled once at the end, in bulk (a few whole-table
     # queries), not household by household at each chunk's commit.
-    with due_items.suspended():
-        for batch, done in source:
-            _write(store, user_id, batch, counts)
-            if progress is not None:
-                progress(done, persons)
+    if worker is not None:
+        worker.begin(*store.secret_for_worker(), today)
+    # Every person's worklist rows are built here (by the worker as chunks commit, or at
+    # the end), so the triggers that mark each written person for it would mark for
+    # nothing (a sixth of the writing). They come back whatever happens: after a failure
+    # with every person marked, so the first worklist read builds what is missing (and a
+    # store opened after a kill puts them back the same way).
+    store.conn.execute("BEGIN IMMEDIATE")
+    migrations.drop_due_triggers(store.conn)
+    store.conn.execute("COMMIT")
+    try:
+        with due_items.suspended():
+            for batch, done in source:
+                _write(store, user_id, batch, counts, worker.take() if worker else ())
+                if worker is not None:
+                    worker.submit()
+                if progress is not None:
+                    progress(done, persons)
+    finally:
+        migrations.ensure_due_triggers(store.conn)
     # Durable before it is handed over: the worklist fill commits with synchronous=FULL
     # and its pages are checkpointed with a sync of the database file, which then holds
     # every page the unsynced fill wrote.
     store.conn.execute("PRAGMA synchronous = FULL")
-    _fill_worklist(store, today)
+    _fill_worklist(store, today, worker.take(wait=True) if worker else None)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if progress is not None and persons == 0:
         progress(0, 0)
     return done, counts
 
 
-def _fill_worklist(store: Store, today: date) -> None:
-    """Every person's stored worklist items for *today* (worklist_due.rebuild), one
-    transaction."""
+def _fill_worklist(store: Store, today: date, parts: Iterable[_DuePart] | None) -> None:
+    """Every person's stored worklist items for *today*, one transaction: the *parts* not
+    yet written (the worker's), or a whole worklist_due.rebuild."""
     from desktop.services import worklist_due
     from desktop.store.connection import rollback_if_open
 
     store.conn.execute("BEGIN IMMEDIATE")
     try:
-        worklist_due.rebuild(store.conn, today)
+        if parts is None:
+            worklist_due.rebuild(store.conn, today)
+        else:
+            for rows, nexts in parts:
+                worklist_due.store_built(store.conn, rows, nexts)
+            worklist_due.finish_build(store.conn, today)
         store.conn.execute("COMMIT")
     except BaseException:
         rollback_if_open(store.conn)
         raise
 
 
-def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int]) -> None:
+def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int],
+           parts: Iterable[_DuePart]) -> None:
+    """One chunk in one transaction, with the worklist rows of earlier chunks in *parts*."""
+    from desktop.services import worklist_due
+
     with store.transaction(user_id) as tx:
+        for rows, nexts in parts:
+            worklist_due.store_built(tx.conn, rows, nexts)
         tx.new_persons_keys(batch.ids["persons"], batch.keys)
         for table in TABLE_ORDER:
             rows = batch.rows[table]

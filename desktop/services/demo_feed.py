@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop.services.demo_records import Batch, Generator, Township
@@ -113,4 +114,84 @@ def _child(conn: Any, rng: random.Random, township: Township, today: date, perso
         with contextlib.suppress(OSError):  # a writer that is gone hears nothing
             conn.send(traceback.format_exc())
     finally:
+        conn.close()
+
+
+class DueWorker:
+    """The worklist's stored items of each written chunk, worked out by a forked child
+    process on a connection of its own while this one writes the next chunk
+    (worklist_due.built_rows, the parts of a rebuild). Fork it before any store is opened,
+    `begin` with the store, `submit` after each chunk commits, `take` what is ready (rows
+    for worklist_due.store_built), `take(wait=True)` for the rest at the end, and `close`.
+
+    The child finds the persons written since its last part itself (persons' rowids), so
+    this process only ever sends it a few bytes: its sends never wait on the child, which
+    may be waiting for this process to take a large part."""
+
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._proc = ctx.Process(target=_due_child, daemon=True, args=(child_end,))
+        self._proc.start()
+        child_end.close()
+        self._waiting = 0
+
+    def begin(self, path: Any, key: bytes, basis: date) -> None:
+        self._conn.send((str(path), key, basis))
+
+    def submit(self) -> None:
+        """Work out the persons committed since the last submit."""
+        self._conn.send(True)
+        self._waiting += 1
+
+    def take(self, wait: bool = False) -> Iterator[tuple[list[tuple], dict[str, str]]]:
+        """The parts ready now (*wait*: every part submitted)."""
+        while self._waiting and (wait or self._conn.poll()):
+            try:
+                message = self._conn.recv()
+            except EOFError:
+                raise RuntimeError("the demo worklist process ended early") from None
+            if isinstance(message, str):
+                raise RuntimeError(f"the demo worklist process failed:\n{message}")
+            self._waiting -= 1
+            yield message
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        self._conn.close()
+        self._proc.join(timeout=5)
+        if self._proc.is_alive():  # blocked sending a part nobody takes
+            self._proc.terminate()
+            self._proc.join()
+
+
+def _due_child(conn: Any) -> None:
+    from desktop.services import worklist_due
+    from desktop.store.connection import open_connection
+    from desktop.store.repositories import persons
+
+    db = None
+    try:
+        path, key, basis = conn.recv()
+        db = open_connection(Path(path), key, check=False)
+        seen = 0
+        while conn.recv() is not None:
+            db.execute("BEGIN")  # one snapshot: whole households, as committed
+            try:
+                ids, seen = persons.written_after(db, seen)
+                part = worklist_due.built_rows(db, ids, basis) if ids else ([], {})
+            finally:
+                db.execute("COMMIT")
+            conn.send(part)
+    except (EOFError, BrokenPipeError):
+        pass
+    except BaseException:
+        import traceback
+
+        with contextlib.suppress(OSError):
+            conn.send(traceback.format_exc())
+    finally:
+        if db is not None:
+            db.close()
         conn.close()

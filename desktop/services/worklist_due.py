@@ -348,17 +348,39 @@ def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
     """Recompute every row for *basis* inside the caller's transaction (demo generator,
     a day before the last pruning). Returns the number of rows."""
     due_items.clear(conn)
-    day = basis.isoformat()
-    # Rows that left the list before the basis day are not kept (see _new_day).
-    nexts: dict[str, str] = {}
-    rows = [r for r in compute(conn, None, basis, nexts) if r[5] >= day]
+    rows, nexts = built_rows(conn, None, basis)
     # In the list index's order, so filling it appends instead of splitting pages.
     rows.sort(key=itemgetter(6, 2, 8, 9))
+    store_built(conn, rows, nexts)
+    finish_build(conn, basis)
+    return len(rows)
+
+
+def built_rows(conn: sqlcipher3.Connection, ids: Sequence[str] | None, basis: date
+               ) -> tuple[list[tuple], dict[str, str]]:
+    """What a rebuild for *basis* stores for the persons *ids* (None: everyone): their rows
+    and next change days. Reads only: a second process may work it out (demo) for
+    store_built to write; a rebuild in parts is complete once every person's part is
+    stored and finish_build has run."""
+    day = basis.isoformat()
+    nexts: dict[str, str] = {}
+    # Rows that left the list before the basis day are not kept (see _new_day).
+    return [r for r in compute(conn, ids, basis, nexts) if r[5] >= day], nexts
+
+
+def store_built(conn: sqlcipher3.Connection, rows: list[tuple], nexts: dict[str, str]
+                ) -> None:
+    """Write built_rows of persons that have no rows yet (inside the caller's
+    transaction)."""
     due_items.insert(conn, rows)
     due_items.set_next(conn, [], nexts)
+
+
+def finish_build(conn: sqlcipher3.Connection, basis: date) -> None:
+    """The table now holds every person's rows for *basis*: no person is left marked."""
+    due_items.clear_marks(conn)
     due_items.write_meta(conn, BASIS_KEY, basis.isoformat())
     due_items.write_meta(conn, PRUNED_KEY, basis.isoformat())
-    return len(rows)
 
 
 def _new_day(conn: sqlcipher3.Connection, today: date) -> None:

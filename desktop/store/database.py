@@ -173,6 +173,7 @@ class Store:
                     backup.make_backup(conn, data_key, backup.backup_dir(data_dir),
                                        "migration")
                 migrations.migrate(conn)
+                migrations.ensure_due_triggers(conn)  # a demo stopped while it filled
                 return cls(data_dir, data_key, conn, slots)
         except BaseException:
             conn.close()
@@ -187,6 +188,12 @@ class Store:
     def connect(self) -> sqlcipher3.Connection:
         """Another connection to the same file, for a worker thread (one per thread)."""
         return open_connection(self.data_dir / DB_FILE, self._key, check=False)
+
+    def secret_for_worker(self) -> tuple[Path, bytes]:
+        """The file and data key, for a helper process this one forked before any store
+        was opened (the demo's worklist worker) to open its own connection with
+        connection.open_connection. Handed over a pipe only: never logged or written."""
+        return self.data_dir / DB_FILE, self._key
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return read_meta(self.conn, key, default)

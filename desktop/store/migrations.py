@@ -287,18 +287,60 @@ def _m0008_due_items(conn: sqlcipher3.Connection) -> None:
     conn.execute("CREATE INDEX due_items_area ON due_items(area_code, show_from)")
     conn.execute("CREATE INDEX due_items_person ON due_items(person_id)")
     conn.execute("CREATE TABLE due_dirty (person_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    for _name, sql in _due_triggers():
+        conn.execute(sql)
+    conn.execute("INSERT INTO due_dirty(person_id) SELECT id FROM persons")
+
+
+def _due_triggers() -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER) of the triggers that mark persons in due_dirty."""
+    out = []
     mark = "INSERT OR IGNORE INTO due_dirty(person_id) VALUES ({})"
     for event in ("INSERT", "UPDATE"):
-        conn.execute(f"""CREATE TRIGGER due_persons_{event.lower()} AFTER {event} ON persons
-            BEGIN {mark.format("NEW.id")}; END""")
+        name = f"due_persons_{event.lower()}"
+        out.append((name, f"""CREATE TRIGGER {name} AFTER {event} ON persons
+            BEGIN {mark.format("NEW.id")}; END"""))
         for table in _DUE_SOURCES:
             children = ("; INSERT OR IGNORE INTO due_dirty(person_id) SELECT id FROM persons"
                         " WHERE mother_id = NEW.person_id") if table == "deliveries" else ""
             # A row moved to another person (a repair) leaves the first one's list too.
             moved = f"; {mark.format('OLD.person_id')}" if event == "UPDATE" else ""
-            conn.execute(f"""CREATE TRIGGER due_{table}_{event.lower()} AFTER {event}
-                ON {table} BEGIN {mark.format("NEW.person_id")}{moved}{children}; END""")
-    conn.execute("INSERT INTO due_dirty(person_id) SELECT id FROM persons")
+            name = f"due_{table}_{event.lower()}"
+            out.append((name, f"""CREATE TRIGGER {name} AFTER {event}
+                ON {table} BEGIN {mark.format("NEW.person_id")}{moved}{children}; END"""))
+    return out
+
+
+def drop_due_triggers(conn: sqlcipher3.Connection) -> None:
+    """Stop marking persons (a bulk writer that builds every person's worklist rows
+    itself: the demo). Inside the caller's transaction; ensure_due_triggers undoes it."""
+    for name, _sql in _due_triggers():
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def ensure_due_triggers(conn: sqlcipher3.Connection) -> bool:
+    """Re-create missing marking triggers and mark every person, whose rows may then be
+    missing too (a demo stopped after drop_due_triggers); returns whether anything was
+    missing. Runs its own transaction; one read when nothing is."""
+    wanted = _due_triggers()
+    names = [n for n, _s in wanted]
+    have = {r[0] for r in conn.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN"
+        f" ({','.join('?' * len(names))})", names)}
+    if len(have) == len(names) or not have and not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'due_dirty'").fetchone():
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for name, sql in wanted:
+            if name not in have:
+                conn.execute(sql)
+        conn.execute("INSERT OR IGNORE INTO due_dirty(person_id) SELECT id FROM persons")
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback_if_open(conn)
+        raise
+    return True
 
 
 def _m0009_report_covering(conn: sqlcipher3.Connection) -> None:

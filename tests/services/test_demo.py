@@ -15,11 +15,13 @@ from desktop.domain.ids import parse_resident_id
 from desktop.services import demo_feed
 from desktop.services.demo import DemoAreaError, DemoPersonsError, create_demo
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
+from desktop.store import migrations
 from desktop.store.audit import BULK_INSERT, verify_chain
 from desktop.store.database import Store
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
-from desktop.store.repositories import search_index
+from desktop.services import worklist_due
+from desktop.store.repositories import due_items, search_index
 
 TODAY = date(2026, 11, 24)
 PASSWORD = "demo-pass"
@@ -238,6 +240,56 @@ def test_records_made_in_a_child_process_are_those_made_here(tmp_path):
     assert _content(tmp_path / "forked") == _content(tmp_path / "here")
 
 
+def _worklist_state(conn) -> tuple:
+    return (sorted(conn.execute("SELECT * FROM due_items")),
+            sorted(conn.execute("SELECT * FROM due_next")),
+            conn.execute("SELECT count(*) FROM due_dirty").fetchone()[0],
+            [due_items.read_meta(conn, k) for k in (worklist_due.BASIS_KEY,
+                                                     worklist_due.PRUNED_KEY)])
+
+
+def test_worklist_made_in_parts_by_a_child_process_equals_a_rebuild(tmp_path):
+    if not demo_feed.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+    _demo(tmp_path / "forked", 600, chunk_rows=1500, fork=True)
+    store, _ = Store.unlock(tmp_path / "forked", "admin", PASSWORD)
+    try:
+        conn = store.conn
+        parts = _worklist_state(conn)
+        assert len(parts[0]) > 100 and parts[2] == 0 and parts[3] == [TODAY.isoformat()] * 2
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            worklist_due.rebuild(conn, TODAY)
+            assert _worklist_state(conn) == parts
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        store.close()
+
+
+def test_a_store_left_without_marking_triggers_gets_them_back_on_open(tmp_path):
+    # What a demo killed while it filled leaves: triggers dropped, worklist rows missing.
+    _demo(tmp_path / "d", 60)
+    store, _ = Store.unlock(tmp_path / "d", "admin", PASSWORD)
+    conn = store.conn
+    conn.execute("BEGIN IMMEDIATE")
+    migrations.drop_due_triggers(conn)
+    conn.execute("DELETE FROM due_items")
+    conn.execute("COMMIT")
+    store.close()
+    store, _ = Store.unlock(tmp_path / "d", "admin", PASSWORD)
+    try:
+        conn = store.conn
+        names = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'due_%'")}
+        assert len(names) == 18  # insert and update, on persons and the 8 source tables
+        persons = conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+        assert len(due_items.dirty(conn)) == persons  # everyone rebuilt on the next read
+        assert not migrations.ensure_due_triggers(conn)  # nothing missing any more
+    finally:
+        store.close()
+
+
 def test_a_failing_child_process_fails_the_demo(tmp_path, monkeypatch):
     if not demo_feed.can_fork():
         pytest.skip("no fork here (not Linux, or other threads are running)")
@@ -247,6 +299,18 @@ def test_a_failing_child_process_fails_the_demo(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Generator, "household", broken)  # the child is forked with it
     with pytest.raises(RuntimeError, match="no households today"):
+        _demo(tmp_path / "d", 50, fork=True)
+
+
+def test_a_failing_worklist_process_fails_the_demo(tmp_path, monkeypatch):
+    if not demo_feed.can_fork():
+        pytest.skip("no fork here (not Linux, or other threads are running)")
+
+    def broken(conn, ids, basis):
+        raise ValueError("no worklist today")
+
+    monkeypatch.setattr(worklist_due, "built_rows", broken)  # the child is forked with it
+    with pytest.raises(RuntimeError, match="no worklist today"):
         _demo(tmp_path / "d", 50, fork=True)
 
 

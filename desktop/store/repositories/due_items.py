@@ -81,6 +81,11 @@ def dirty(conn: sqlcipher3.Connection, limit: int | None = None) -> list[str]:
     return [r[0] for r in conn.execute("SELECT person_id FROM due_dirty LIMIT ?", (limit,))]
 
 
+def clear_marks(conn: sqlcipher3.Connection) -> None:
+    """Drop every mark (a rebuild has just stored every person's rows)."""
+    conn.execute("DELETE FROM due_dirty")
+
+
 def after_write(conn: sqlcipher3.Connection) -> None:
     """The write path's hook, inside its transaction: recompute the marked persons' rows
     when a refresher is registered, there are not too many and no bulk writer said wait."""

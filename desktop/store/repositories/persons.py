@@ -42,3 +42,11 @@ def count_live(conn: sqlcipher3.Connection, kind: str | None = None) -> int:
     else:
         sql, args = "SELECT count(*) FROM persons WHERE deleted = 0 AND kind = ?", (kind,)
     return int(conn.execute(sql, args).fetchone()[0])
+
+
+def written_after(conn: sqlcipher3.Connection, rowid: int) -> tuple[list[str], int]:
+    """The ids of the persons inserted after the one with *rowid*, in insert order, and
+    the last one's rowid (*rowid* when none): for reading a file as it fills."""
+    rows = conn.execute("SELECT rowid, id FROM persons WHERE rowid > ? ORDER BY rowid",
+                        (rowid,)).fetchall()
+    return [r[1] for r in rows], (rows[-1][0] if rows else rowid)
