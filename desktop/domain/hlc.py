@@ -46,6 +46,25 @@ def tick(last: Rev, now_ms: int, device: str) -> Rev:
     return Rev(last.wall + 1, 0, device)
 
 
+def ticks(last: Rev, now_ms: int, device: str, n: int) -> tuple[list[str], Rev]:
+    """The revs (as text) of *n* new local events at one wall-clock reading: what *n*
+    successive tick() calls with the same *now_ms* give, and the last of them (*last*
+    when n is 0). For bulk writes: no Rev made per event."""
+    if n <= 0:
+        return [], last
+    wall, counter = (now_ms, -1) if now_ms > last.wall else (last.wall, last.counter)
+    out: list[str] = []
+    suffix = f"-{device}"
+    while len(out) < n:
+        if counter >= MAX_COUNTER:
+            wall, counter = wall + 1, -1
+        stop = min(MAX_COUNTER, counter + n - len(out))
+        prefix = f"{wall:013d}-"
+        out += [f"{prefix}{c:04d}{suffix}" for c in range(counter + 1, stop + 1)]
+        counter = stop
+    return out, Rev(wall, counter, device)
+
+
 def receive(last: Rev, remote: Rev, now_ms: int, device: str, max_ahead_ms: int | None = None
             ) -> Rev:
     """The local clock after seeing *remote*: later than both and than the wall clock.

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from json import encoder as _json
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlcipher3
 
@@ -21,9 +20,10 @@ else:  # an interpreter without the C encoder
     fields_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-@dataclass(frozen=True)
-class Change:
-    """One row change as the sync protocol carries it (design §5)."""
+class Change(NamedTuple):
+    """One row change as the sync protocol carries it (design §5). A named tuple: a bulk
+    write makes one per row, and a tuple is made in a fraction of a frozen dataclass's
+    time."""
 
     table: str
     id: str

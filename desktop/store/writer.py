@@ -217,10 +217,11 @@ class Transaction:
         # would write, without a json.dumps per row).
         plain_revs = mutable and json.dumps(device) == f'"{device}"'
         changes = self._changes
-        first_rev = rev = ""
+        # The revs of every row at one clock reading (what a tick per row would give).
+        revs, self._hlc = hlc.ticks(self._hlc, self._clock_ms(), device, len(rows))
         # Per set of fields: its field_revs template and its rows.
         groups: dict[tuple[str, ...], tuple[list[str] | None, list[list[Any]]]] = {}
-        for fields, row_id in zip(rows, ids, strict=True):
+        for fields, row_id, rev in zip(rows, ids, revs, strict=True):
             names = tuple(fields)
             group = groups.get(names)
             if group is None:
@@ -232,8 +233,6 @@ class Transaction:
                 group = groups[names] = (template, [])
             template, params_list = group
             values = stored_row(fields)
-            rev = self.next_rev()
-            first_rev = first_rev or rev
             params = [*values.values(), row_id, rev, device, user]
             if template is not None:
                 params.append(rev.join(template))
@@ -244,7 +243,7 @@ class Transaction:
             # *values* is this row's own dict: the change can keep it without a copy.
             changes.append(Change(table, row_id, rev, values, False, urgent))
         if ids:
-            self._audit.append(audit.bulk_entry(at, user, table, ids, first_rev, rev))
+            self._audit.append(audit.bulk_entry(at, user, table, ids, revs[0], revs[-1]))
         system = ("id", "rev", "origin", "updated_by") + (("field_revs",) if mutable else ())
         for names, (_template, params_list) in groups.items():
             columns = names + system

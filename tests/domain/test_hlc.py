@@ -109,3 +109,20 @@ def test_a_local_write_after_a_2009_clock_still_sorts_after_what_was_seen():
     local = hlc.receive(hlc.ZERO, seen, in_2009, "dev")
     written = hlc.tick(local, in_2009, "dev")
     assert str(written) > str(seen)
+
+
+def test_ticks_are_what_successive_ticks_at_one_reading_give():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(500):
+        last = hlc.Rev(rng.choice([0, 1_733_000_000_000]), rng.choice([0, 5, 9998, 9999]), "a")
+        now = last.wall + rng.choice([-5, 0, 1])
+        n = rng.choice([0, 1, 2, 9, 10_001, 20_500])
+        revs, end = hlc.ticks(last, now, "dev", n)
+        expected, rev = [], last
+        for _ in range(n):
+            rev = hlc.tick(rev, now, "dev")
+            expected.append(str(rev))
+        assert revs == expected
+        assert end == rev
