@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, filterfalse, groupby, repeat
-from operator import and_, attrgetter, is_not, le, not_, or_, sub
+from operator import and_, attrgetter, is_not, itemgetter, le, not_, or_, sub
 from typing import Any, NamedTuple
 
 from desktop.domain import indicators as ind
@@ -262,7 +262,7 @@ class _Scope(NamedTuple):
     in the area's columns, and their events by index in this scope."""
 
     ids: list[str]
-    births: list[date]
+    births: Sequence[date]
     facts: ChildFacts
     at: Sequence[int]
     events: dict[int, tuple[date | None, date | None, date | None]]
@@ -276,11 +276,11 @@ def _scopes(cols: ChildColumns) -> tuple[_Scope, dict[str, _Scope]]:
     villages = {}
     for key, group in groupby(sorted(range(len(cols.areas)), key=at), at):
         index = list(group)
-        pick = index.__iter__
+        # itemgetter of many indexes: one tuple per column, made in one call.
+        pick = itemgetter(*index) if len(index) > 1 else lambda c, i=index[0]: (c[i],)
         local = {i: n for n, i in enumerate(index)} if cols.events else {}
         villages[key] = _Scope(
-            list(map(cols.ids.__getitem__, pick())), list(map(cols.births.__getitem__, pick())),
-            ChildFacts(*(list(map(column.__getitem__, pick())) for column in cols.facts)),
+            list(pick(cols.ids)), pick(cols.births), ChildFacts(*map(pick, cols.facts)),
             index, {local[i]: e for i, e in cols.events.items() if i in local})
     return area, villages
 

@@ -513,11 +513,15 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     ages = {b: batch._ages(b) for b in set(births)}
     age_of = list(map(ages.__getitem__, births))
     visited = list(map(le, _first_days(newborn_days, n), map(itemgetter(0), age_of)))
-    latest_of = [list(map(m.get, range(n), repeat(_NOTHING))) for m in latest]
-    # (An unmeasured child reads as measured on date.min: before any age.)
-    columns: list[list[Any]] = [list(map(contacts.__getitem__, range(n))), visited,
-                                *(list(map(itemgetter(1), m)) for m in latest_of)]
-    latest_on = [list(map(itemgetter(0), m)) for m in latest_of[:4]]
+    columns: list[list[Any]] = [
+        list(map(contacts.__getitem__, range(n))), visited,
+        *(list(map(itemgetter(1), map(m.get, range(n), repeat(_NOTHING)))) for m in latest)]
+
+    def latest_on(k: int, children: range) -> list[date]:
+        """The day of the latest check with measure k of these children (date.min: none,
+        before any age)."""
+        return list(map(itemgetter(0), map(latest[k].get, children, repeat(_NOTHING))))
+
     # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
     # (haemoglobin), for the children who reach those ages by the period end and are young
     # enough for the rows asking: the latest measure decides when it is inside the window;
@@ -528,11 +532,12 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
     cohort = range(youngest, max(youngest, five_by_end))
     fives = list(map(itemgetter(1), age_of[cohort.start:cohort.stop]))
-    past = [(i, k) for k in range(4) for i in compress(cohort, map(
-        ge, latest_on[k][cohort.start:cohort.stop], fives))]
-    hb_on, hb = latest_on[3], columns[5]
-    for i in range(max(six_after_start, five_by_end), n):
-        if hb_on[i] < age_of[i][2]:
+    past = [(i, k) for k in range(4)
+            for i in compress(cohort, map(ge, latest_on(k, cohort), fives))]
+    young = range(max(six_after_start, five_by_end), n)
+    hb = columns[5]
+    for i, on in zip(young, latest_on(3, young), strict=True):
+        if on < age_of[i][2]:
             hb[i] = None
     if past:
         wanted = {i for i, _k in past}
