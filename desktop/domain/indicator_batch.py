@@ -7,13 +7,19 @@ compares both on random records and on a demo township. The definitions stay the
 desktop.domain.indicators: this module restates them for speed, per group:
 
 * maternal rows: the parts of MATERNAL_PARTS are worked out once per episode;
-* child rows: one walk through a child's checks gives the contacts of the look-back year,
-  the newborn visit and the latest measures the prevalences and breastfeeding read; what
-  depends only on the birth date (ages at the period end, required 4:2:2 contacts, birth
-  ranges) is worked out once per birth date;
+* child rows: one walk through a child's checks (child_facts) gives the contacts of the
+  look-back year, the newborn visit and the latest measures the prevalences and
+  breastfeeding read; a row's children are then a run of the birth order (its birth range
+  and the ages that depend on the birth date alone), less those its facts or presence
+  leave out, for the area and for each village;
 * vaccination rows: the dose age and the earliest counted day once per birth date.
 
 A row this module does not know is evaluated by ``indicators.evaluate``.
+
+``evaluate_columns`` gives the same from what a report reads without making records:
+MaternalFacts per delivery and ChildColumns (the children as columns with their facts,
+which the report works out from its reads as child_facts would); tested against
+``evaluate_all`` on the same random records.
 """
 
 from __future__ import annotations

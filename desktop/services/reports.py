@@ -3,8 +3,11 @@ the persons behind each figure, a monthly trend, and what the Reports page, the 
 ``python -m desktop report`` show.
 
 Definitions and attribution rules are data in desktop.domain.indicators; this module reads
-the records once (desktop.store.repositories.report_data: a few big queries), builds the
-domain's records and evaluates every indicator on them. Reads only: nothing is written, so
+the records once (desktop.store.repositories.report_data: a few big queries) and evaluates
+every indicator on them. compute() reads them as facts and columns (load_maternal_facts,
+load_columns: a row per delivery, per day of checks or doses, per birth date; no object per
+check or dose) for indicator_batch.evaluate_columns; the trend and the tests read records
+(load_episodes, load_children). Reads only: nothing is written, so
 a report never changes the store. Long: call it off the GUI thread (``run_report`` opens a
 connection of its own, so saves go on meanwhile).
 """
