@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, groupby, repeat
-from operator import eq, ge, itemgetter, le, lt, ne
+from operator import eq, ge, itemgetter, le, ne
 from typing import Any
 
 import sqlcipher3
@@ -471,17 +471,16 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     checks, and the indexes of the children to work out from their checks instead.
 
     Each day's ids are turned into the children's indexes at once (a child not read here
-    takes the spare last one), so the facts are filed into lists by index (later rows
+    takes the spare last one, -1), so the facts are filed into lists by index (later rows
     overwrite earlier ones: the latest check wins, ties going to the later row in index
     order, as in the rules) instead of into dicts keyed by new strings."""
     back, start, end = ind.look_back(period), period.start, period.end
     n = len(ids)
     index = dict(zip(ids, range(n), strict=True)).get
     contacts: Counter[int] = Counter()
-    # Children born after the first day read: a contact before their birth (wrong dates)
-    # would change what counts from the birth.
-    recent = set(range(bisect_left(births, first_visit), n))
-    contact_days: list[tuple[date, Iterable[int]]] = []
+    # Children with a contact before their birth (wrong dates): what counts from the birth
+    # would change. The children born after a day are those from its place in birth order.
+    early: set[int] = set()
     newborn_days: list[tuple[date, list[int]]] = []
     # {index: (day, flag)} of each child's latest check with each measure.
     latest: list[dict[int, tuple[date, bool]]] = [{} for _ in _MEASURES]
@@ -490,11 +489,11 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     for row in data.child_visit_days(conn, first_visit, end, ind.Z_CUT, ANAEMIA_BELOW_G_L,
                                      EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS):
         day, kinds = days[row[0]], row[2]
-        at = list(map(index, row[1].split(","), repeat(n)))
+        at = list(map(index, row[1].split(","), repeat(-1)))
         seen = list(compress(at, map(ne, kinds, repeat("b")))) if "b" in kinds else at
-        mine = recent.intersection(seen)
-        if mine:
-            contact_days.append((day, mine))
+        later = bisect_right(births, day)
+        if later < n and seen and max(seen) >= later:
+            early.update(i for i in seen if i >= later)
         if day >= back:
             contacts.update(seen)
         if "n" in kinds:
@@ -510,9 +509,8 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
                 latest[k].update(zip(who, map(flag, codes.replace("-", "")), strict=True))
                 if k < 4:
                     measured[k].append((day, who))
-    unscored.discard(n)
-    edge = unscored
-    edge.update(compress(range(n), map(lt, _first_days(contact_days, n), births)))
+    unscored.discard(-1)
+    edge = unscored | early
     ages = {b: batch._ages(b) for b in set(births)}
     age_of = list(map(ages.__getitem__, births))
     visited = list(map(le, _first_days(newborn_days, n), map(itemgetter(0), age_of)))

@@ -289,3 +289,22 @@ def test_corrected_visits_count_as_corrected(township, made):
     for row in after.rows:
         if row.indicator.group == ind.MATERNAL:
             assert (row.figure, row.by_village) == ind.evaluate(row.indicator, episodes, YEAR)
+
+
+def test_a_check_dated_before_the_birth_is_judged_as_the_rules_do(township, made):
+    """A newborn visit filed before the child's birth (a wrong date): the report works that
+    child out from its checks, as each rule does on the records."""
+    s, ids = township
+    conn = s.store.conn
+    twin = s.register_child({"name_zh": "小早", "sex": "F", "birth_date": "2025-06-01",
+                             "area_code": VILLAGE}, today=date(2025, 6, 2)).ids[0]
+    with made.store.transaction(made.admin.id) as tx:
+        tx.save("child_visits", {"person_id": twin, "kind": "newborn",
+                                 "visit_date": "2025-05-20", "age_days": 0})
+    got = reports.compute(conn, YEAR)
+    kids = reports.load_children(conn, YEAR, None)
+    for row in got.rows:
+        if row.indicator.group != ind.MATERNAL:
+            assert (row.figure, row.by_village) == ind.evaluate(row.indicator, kids, YEAR)
+    newborn = got.row("newborn_visit").figure
+    assert twin in newborn.denominator_ids and twin not in newborn.numerator_ids

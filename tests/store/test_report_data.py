@@ -45,6 +45,7 @@ def test_days_of_checks_and_first_doses_pack_what_the_rows_give(made) -> None:
         check("k1", "2025-02-01", waz=-2.5, lhaz=-1.0, hb_g_l=100.0, age_days=100,
               feeding="exclusive_breastfeeding")
         check("k2", "2025-02-01", "birth", waz=-3.0)
+        check("k5", "2025-02-01", "birth", weight_kg=3.1)  # never scored: not 'u'
         check("k3", "2025-02-01", "newborn", waz=0.5, wlhz=-2.1, age_days=200,
               feeding="exclusive_breastfeeding")
         wrong = check("k1", "2025-03-01", waz=1.0)
@@ -66,7 +67,8 @@ def test_days_of_checks_and_first_doses_pack_what_the_rows_give(made) -> None:
     # Per check: kind, waz, lhaz, wlhz, hb, feeding, unscored (k1's 1 March check is
     # replaced by its correction of 2 March).
     codes = {("k1", "2025-02-01"): "-10-11-", ("k2", "2025-02-01"): "b------",
-             ("k3", "2025-02-01"): "n0-1---", ("k1", "2025-03-02"): "-1-----",
+             ("k3", "2025-02-01"): "n0-1---", ("k5", "2025-02-01"): "b------",
+             ("k1", "2025-03-02"): "-1-----",
              ("k4", "2025-03-02"): "------u"}
     want = []
     for day in ("2025-02-01", "2025-03-02"):

@@ -309,8 +309,8 @@ def child_visit_days(conn: sqlcipher3.Connection, first: date, last: date, z_cut
     record), 'n' (newborn visit) or '-'; the z-scores '1' below *z_cut*, '0' not, '-' none
     or the birth record; hb '1' below *hb_below*; feeding '1' for *feeding*, '0' another,
     '-' none, the birth record or the child *feeding_days* days old or more; unscored 'u'
-    for a row with a weight or length but no z-score (to be scored by the caller), else
-    '-'."""
+    for a contact with a weight or length but no z-score (to be scored by the caller; the
+    birth record is never scored), else '-'."""
     codes = (
         "CASE kind WHEN 'birth' THEN 'b' WHEN 'newborn' THEN 'n' ELSE '-' END",
         _code("waz", "waz < :cut"), _code("lhaz", "lhaz < :cut"), _code("wlhz", "wlhz < :cut"),
@@ -318,8 +318,8 @@ def child_visit_days(conn: sqlcipher3.Connection, first: date, last: date, z_cut
         "CASE WHEN kind = 'birth' OR feeding IS NULL OR coalesce(age_days, 0) >= :days"
         " THEN '-'"
         " WHEN feeding = :feeding THEN '1' ELSE '0' END",
-        "CASE WHEN waz IS NULL AND lhaz IS NULL AND wlhz IS NULL AND (weight_kg OR length_cm)"
-        " THEN 'u' ELSE '-' END")
+        "CASE WHEN kind != 'birth' AND waz IS NULL AND lhaz IS NULL AND wlhz IS NULL"
+        " AND (weight_kg OR length_cm) THEN 'u' ELSE '-' END")
     return conn.execute(
         "SELECT visit_date, group_concat(person_id), "
         + ", ".join(f"group_concat({c}, '')" for c in codes)
