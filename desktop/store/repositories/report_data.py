@@ -355,11 +355,18 @@ def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], f
     these doses, corrections applied. Each dose is one range of the report_doses index,
     read as one text of ids per day."""
     out: dict[tuple[str, int], dict[str, str]] = {}
+    # The corrected doses, found once for all the ranges (usually none).
+    gone = [r[0] for r in conn.execute(
+        "SELECT rowid FROM vaccinations WHERE id IN (SELECT supersedes FROM vaccinations"
+        " WHERE supersedes IS NOT NULL AND deleted = 0)")]
     sql = ("SELECT given_on, group_concat(person_id) FROM vaccinations INDEXED BY report_doses"
            " WHERE vaccine = ? AND dose = ? AND given_on BETWEEN ? AND ? AND deleted = 0"
-           + _live("vaccinations") + " GROUP BY given_on ORDER BY given_on DESC")
+           + (" AND rowid NOT IN (SELECT value FROM json_each(?))" if gone else "")
+           + " GROUP BY given_on ORDER BY given_on DESC")
+    more = (json.dumps(gone),) if gone else ()
     for vaccine, dose in doses:
         given = out[(vaccine, dose)] = {}
-        for day, ids in conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat())):
+        for day, ids in conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat(),
+                                           *more)):
             given.update(zip(ids.split(","), repeat(day)))  # the latest day first
     return out
