@@ -1,8 +1,14 @@
 """Create an encrypted store filled with a demo township (python -m desktop demo).
 
 Rows go through the one write path (Transaction.save_many): every row has its rev, origin,
-field revs and outbox change, and every bulk write its audit entry. Households are written in transactions of about
-`chunk_rows` rows, so an interrupted demo leaves whole households and a valid store.
+field revs and outbox change, and every bulk write its audit entry. Households are written
+in transactions of about `chunk_rows` rows, so an interrupted demo leaves whole households
+and a valid store (its worklist is built on the first read).
+
+A large demo on Linux uses three processes (demo_feed): a forked child makes the records,
+with their search keys, one chunk ahead; this one writes them; a second forked child works
+out the worklist rows of each chunk once it is committed, which this one writes with the
+next chunk.
 """
 
 from __future__ import annotations

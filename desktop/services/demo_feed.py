@@ -1,12 +1,13 @@
-"""The demo's households in chunks, made here or in a second process (see demo.py).
+"""The demo's households in chunks, made here or in a second process, and the worklist
+worker (see demo.py).
 
-Making the records is a fifth of a large demo's time and needs nothing from the store, so
-on Linux a large demo makes them in a forked child process while this one writes the last
-chunk: the child draws from the same random.Random in the same order, so the records are
-the ones this process would have made (ids are fresh UUIDv7s either way). The child is
-forked before the store is opened (a SQLite connection must not cross a fork) and only
-runs the generator; it is one chunk ahead at most, because sending a chunk waits until the
-writer takes it.
+Making the records (and their search keys) needs nothing from the store, so on Linux a
+large demo makes them in a forked child process while this one writes the last chunk: the
+child draws from the same random.Random in the same order, so the records are the ones
+this process would have made (ids are fresh UUIDv7s either way). Both children are forked
+before the store is opened (a SQLite connection must not cross a fork; the worklist worker
+opens its own once it is given the key). The generator is one chunk ahead at most,
+because sending a chunk waits until the writer takes it.
 """
 
 from __future__ import annotations
@@ -31,12 +32,16 @@ _KEYED = ("name_zh", "name_mn", "name_latin", "resident_id", "phone")
 
 def chunks(gen: Generator, persons: int, chunk_rows: int) -> Iterator[Chunk]:
     """Households until *persons* persons, in batches of about *chunk_rows* rows, each with
-    its persons' search keys."""
+    its persons' search keys. The rows hold the values the write path stores (JSON text
+    for lists and dicts, normalised text): worked out here, in the generator's process,
+    they are taken as they are by the writer's."""
     batch = Batch()
     done = 0
     while done < persons:
         done += gen.household(batch, persons - done)
         if batch.count >= chunk_rows or done >= persons:
+            for rows in batch.rows.values():
+                rows[:] = map(stored_row, rows)
             batch.keys = search_keys(batch)
             yield batch, done
             batch = Batch()
