@@ -17,6 +17,9 @@ COLOURS = [c for c, _ in dd.RISK_COLOURS]
 # Clinical colour weights before age adds its own yellow/orange (age ≥35 is ~8% of women).
 CLINICAL_WEIGHTS = [80.5, 11.0, 3.6, 0.9]
 SEVERITY = {"green": 0, "yellow": 1, "orange": 2, "red": 3}
+# What workers write under "advice" at a prenatal visit (free text, in Chinese).
+ADVICE = ("均衡饮食，按时补铁补钙", "每天数胎动，减少时及时就诊", "学习母乳喂养，准备哺乳",
+          "确定分娩医院，提前准备住院物品", "适量散步，避免劳累")
 NORMAL_FINDINGS = {"breasts": "normal", "lochia": "normal", "uterus": "normal",
                    "wound": "normal"}
 # The demo draws reasons by short names (desktop/domain/demo_data.py); stored rows carry the
@@ -192,8 +195,8 @@ def _prenatal_visits(gen: Generator, batch: Batch, woman: dict, preg_id: str, lm
             row["hb_g_l"] = round(hb + rng.gauss(-2, 6))
         if 24 <= weeks < 29:
             row["glucose_mmol_l"] = round(rng.gauss(4.5, 0.35), 1)
-        row["advice"] = rng.choice(("nutrition", "fetal_movement", "breastfeeding",
-                                    "delivery_plan", "exercise"))
+        # Free text, as a worker writes it in the handbook.
+        row["advice"] = rng.choice(ADVICE)
         nxt = days[n] if n < len(days) else None
         if nxt is not None:
             row["next_date"] = (lmp + timedelta(days=nxt)).isoformat()
@@ -268,4 +271,4 @@ def _case(gen: Generator, batch: Batch, woman: dict, preg_id: str, colour: str, 
         batch.add("case_followups", {
             "case_id": case_id, "person_id": woman["id"], "followup_date": on.isoformat(),
             "status": rng.choice(("stable", "stable", "improved", "referred")),
-            "next_date": (on + timedelta(days=14)).isoformat()})
+            "next_date": (on + timedelta(days=14)).isoformat(), "recorded_by": gen.user_id})

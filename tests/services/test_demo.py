@@ -140,6 +140,15 @@ def test_every_live_row_is_in_the_outbox_and_the_audit_chain_holds(township):
     assert verify_chain(conn) is None
 
 
+def test_free_text_reads_as_a_worker_wrote_it_and_follow_ups_name_who(township):
+    conn = township[1].conn
+    admin = conn.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
+    advice = {r[0] for r in conn.execute("SELECT DISTINCT advice FROM prenatal_visits")}
+    assert advice and all(text and not text.isascii() for text in advice)
+    recorders = {r[0] for r in conn.execute("SELECT DISTINCT recorded_by FROM case_followups")}
+    assert recorders == {admin}
+
+
 def test_search_keys_are_those_a_rebuild_from_the_rows_gives(township):
     conn = township[1].conn
     stored = set(conn.execute("SELECT key, person_id FROM search_keys"))
