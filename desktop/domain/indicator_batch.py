@@ -51,6 +51,7 @@ _EARLY = timedelta(days=ind.EARLY_DOSE_TOLERANCE_DAYS)
 _ANAEMIA_FROM = ANAEMIA_AGE_MONTHS[0]
 _ANAEMIA_BEFORE = min(ANAEMIA_AGE_MONTHS[1], ind.UNDER_5_MONTHS)
 _ID = attrgetter("person_id")
+_BIRTH = attrgetter("birth_date")
 _EVENTS = attrgetter("died_on", "moved_out", "moved_in")
 
 
@@ -242,13 +243,15 @@ class ChildColumns(NamedTuple):
     first_doses: Mapping[tuple[str, int], Mapping[str, str]] | None = None
 
     @classmethod
-    def of(cls, children: ind.Children, period: ind.Period) -> ChildColumns:
-        """The columns of child records (their facts worked out by child_facts)."""
-        records = children.records
+    def of(cls, children: ind.Children, period: ind.Period,
+           born: tuple[date, date] | None = None) -> ChildColumns:
+        """The columns of child records (their facts worked out by child_facts), of those
+        born in *born* (first, last) only when given."""
+        records = children.records if born is None else children.born_between(*born)
         events = {n: e for n, e in enumerate(map(_EVENTS_IN_ORDER, records)) if any(e)}
         facts = [child_facts(c, period) for c in records]
         return cls(list(map(_ID, records)), [c.area_code or "" for c in records],
-                   list(children.births), events,
+                   list(map(_BIRTH, records)), events,
                    ChildFacts(*map(list, zip(*facts, strict=True))) if facts
                    else ChildFacts(*([] for _ in ChildFacts._fields)))
 
@@ -286,9 +289,26 @@ def _scopes(cols: ChildColumns) -> tuple[_Scope, dict[str, _Scope]]:
         pick = itemgetter(*index) if len(index) > 1 else lambda c, i=index[0]: (c[i],)
         local = {i: n for n, i in enumerate(index)} if cols.events else {}
         villages[key] = _Scope(
-            list(pick(cols.ids)), pick(cols.births), ChildFacts(*map(pick, cols.facts)),
+            list(pick(cols.ids)), pick(cols.births), _VillageFacts(cols.facts, pick),  # type: ignore[arg-type]
             index, {local[i]: e for i, e in cols.events.items() if i in local})
     return area, villages
+
+
+class _VillageFacts:
+    """A village's ChildFacts columns, each taken from the area's when first read (a
+    report's rows read them all; a trend's one row, one)."""
+
+    def __init__(self, facts: ChildFacts, pick: Callable[[Sequence[Any]], Sequence[Any]]
+                 ) -> None:
+        self._facts = facts
+        self._pick = pick
+
+    def __getattr__(self, name: str) -> Sequence[Any]:  # a column not yet taken
+        if name.startswith("_"):
+            raise AttributeError(name)
+        column = self._pick(getattr(self._facts, name))
+        setattr(self, name, column)
+        return column
 
 
 def _judged(indicator: ind.Indicator, area: _Scope, villages: Mapping[str, _Scope],
@@ -380,7 +400,12 @@ def _children(rows: list[tuple[int, ind.Indicator]], children: ind.Children,
               period: ind.Period) -> dict[int, Result]:
     if not rows:
         return {}
-    cols = ChildColumns.of(children, period)
+    # Only the children some row can count are walked (a month's trend of one row walks
+    # the children of its birth range alone).
+    ranges = [i.born(period) if i.born is not None else None for _n, i in rows]
+    born = (None if None in ranges else
+            (min(r[0] for r in ranges if r), max(r[1] for r in ranges if r)))
+    cols = ChildColumns.of(children, period, born)
     return _child_rows(rows, cols, period, _scopes(cols))
 
 
