@@ -299,27 +299,20 @@ def test_a_store_left_without_marking_triggers_gets_them_back_on_open(tmp_path):
         store.close()
 
 
-def test_a_failing_child_process_fails_the_demo(tmp_path, monkeypatch):
+@pytest.mark.parametrize("process", ["generator", "worklist"])
+def test_a_failing_child_process_fails_the_demo(tmp_path, monkeypatch, process):
     if not demo_feed.can_fork():
         pytest.skip("no fork here (not Linux, or other threads are running)")
 
-    def broken(self, batch, budget):
-        raise ValueError("no households today")
+    def broken(*_args):
+        raise ValueError(f"no {process} today")
 
-    monkeypatch.setattr(Generator, "household", broken)  # the child is forked with it
-    with pytest.raises(RuntimeError, match="no households today"):
-        _demo(tmp_path / "d", 50, fork=True)
-
-
-def test_a_failing_worklist_process_fails_the_demo(tmp_path, monkeypatch):
-    if not demo_feed.can_fork():
-        pytest.skip("no fork here (not Linux, or other threads are running)")
-
-    def broken(conn, ids, basis):
-        raise ValueError("no worklist today")
-
-    monkeypatch.setattr(worklist_due, "built_rows", broken)  # the child is forked with it
-    with pytest.raises(RuntimeError, match="no worklist today"):
+    # The children are forked with the broken function in place.
+    if process == "generator":
+        monkeypatch.setattr(Generator, "household", broken)
+    else:
+        monkeypatch.setattr(worklist_due, "built_rows", broken)
+    with pytest.raises(RuntimeError, match=f"no {process} today"):
         _demo(tmp_path / "d", 50, fork=True)
 
 
