@@ -18,7 +18,7 @@ import gc
 import json
 import re
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -524,14 +524,13 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
         return list(map(itemgetter(0), map(latest[k].get, children, repeat(_NOTHING))))
 
     # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
-    # (haemoglobin), for the children who reach those ages by the period end and are young
-    # enough for the rows asking: the latest measure decides when it is inside the window;
-    # one before 6 months means none inside; past 5 years, the first one of the period says
-    # whether any is inside (none, or the checks are walked).
-    youngest = bisect_left(births, add_months(start, -ind.UNDER_5_MONTHS) - timedelta(days=3))
+    # (haemoglobin), for the children who reach those ages by the period end: the latest
+    # measure decides when it is inside the window; one before 6 months means none inside;
+    # past 5 years, the first one of the period says whether any is inside (none, or the
+    # checks are walked). Every child's facts hold, whichever birth range a row asks for.
     five_by_end = bisect_right(births, end, key=lambda b: ages[b][1])
     six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
-    cohort = range(youngest, max(youngest, five_by_end))
+    cohort = range(five_by_end)
     fives = list(map(itemgetter(1), age_of[cohort.start:cohort.stop]))
     past = [(i, k) for k in range(4)
             for i in compress(cohort, map(ge, latest_on(k, cohort), fives))]
