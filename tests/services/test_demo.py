@@ -230,7 +230,8 @@ def _content(path: Path) -> dict[str, list[tuple]]:
             cur = store.conn.execute(f"SELECT * FROM {table} ORDER BY rev")
             names = [d[0] for d in cur.description]
             keep = [i for i, n in enumerate(names) if not (n == "id" or n.endswith("_id") or n in {
-                "rev", "field_revs", "origin", "updated_by", "confirmed_by", "responsible_user"})]
+                "rev", "field_revs", "origin", "updated_by", "confirmed_by", "responsible_user",
+                "recorded_by"})]
             out[table] = [tuple(row[i] for i in keep) for row in cur]
         return out
     finally:
