@@ -7,8 +7,8 @@ and a valid store (its worklist is built on the first read).
 
 A large demo on Linux uses three processes (demo_feed): a forked child makes the records,
 with their search keys, one chunk ahead; this one writes them; a second forked child works
-out the worklist rows of each chunk once it is committed, which this one writes with the
-next chunk.
+out the worklist rows of each chunk once it is committed, which this one writes at the
+end in the list's order.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -135,7 +135,8 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
           ) -> tuple[int, dict[str, int]]:
     """Write the chunks of *source*, then the worklist; returns persons and rows written.
     With a *worker*, each chunk's worklist rows are worked out by it once the chunk is
-    committed and written with a later chunk; without, they are built at the end."""
+    committed, and all are written at the end in one sorted pass; without, they are built
+    at the end."""
     # synchronous=OFF skips the sync at each commit. That is only safe because the store
     # is new and disposable: a power cut during the fill could damage it, and the remedy
     # is to make the demo again (a crash of this process alone cannot: the WAL stays
@@ -144,8 +145,9 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
     store.conn.execute(f"PRAGMA cache_size = -{FILL_CACHE_KIB}")
     counts = dict.fromkeys(TABLE_ORDER, 0)
     done = 0
-    # The worklist's stored items are filled once at the end, in bulk (a few whole-table
-    # queries), not household by household at each chunk's commit.
+    parts: list[_DuePart] = []
+    # The worklist's stored items are written once at the end, in bulk, not household by
+    # household at each chunk's commit.
     if worker is not None:
         worker.begin(*store.secret_for_worker(), today)
     # Every person's worklist rows are built here (by the worker as chunks commit, or at
@@ -159,8 +161,9 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
     try:
         with due_items.suspended():
             for batch, done in source:
-                _write(store, user_id, batch, counts, worker.take() if worker else ())
+                _write(store, user_id, batch, counts)
                 if worker is not None:
+                    parts += worker.take()
                     worker.submit()
                 if progress is not None:
                     progress(done, persons)
@@ -170,16 +173,18 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
     # and its pages are checkpointed with a sync of the database file, which then holds
     # every page the unsynced fill wrote.
     store.conn.execute("PRAGMA synchronous = FULL")
-    _fill_worklist(store, today, worker.take(wait=True) if worker else None)
+    if worker is not None:
+        parts += worker.take(wait=True)
+    _fill_worklist(store, today, parts if worker is not None else None)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     if progress is not None and persons == 0:
         progress(0, 0)
     return done, counts
 
 
-def _fill_worklist(store: Store, today: date, parts: Iterable[_DuePart] | None) -> None:
-    """Every person's stored worklist items for *today*, one transaction: the *parts* not
-    yet written (the worker's), or a whole worklist_due.rebuild."""
+def _fill_worklist(store: Store, today: date, parts: list[_DuePart] | None) -> None:
+    """Every person's stored worklist items for *today*, one transaction: the worker's
+    *parts*, or a whole worklist_due.rebuild."""
     from desktop.services import worklist_due
     from desktop.store.connection import rollback_if_open
 
@@ -188,8 +193,10 @@ def _fill_worklist(store: Store, today: date, parts: Iterable[_DuePart] | None) 
         if parts is None:
             worklist_due.rebuild(store.conn, today)
         else:
-            for rows, nexts in parts:
-                worklist_due.store_built(store.conn, rows, nexts)
+            rows = [row for part_rows, _nexts in parts for row in part_rows]
+            nexts = {k: v for _rows, part_nexts in parts for k, v in part_nexts.items()}
+            parts.clear()
+            worklist_due.store_built(store.conn, rows, nexts)
             worklist_due.finish_build(store.conn, today)
         store.conn.execute("COMMIT")
     except BaseException:
@@ -197,14 +204,8 @@ def _fill_worklist(store: Store, today: date, parts: Iterable[_DuePart] | None) 
         raise
 
 
-def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int],
-           parts: Iterable[_DuePart]) -> None:
-    """One chunk in one transaction, with the worklist rows of earlier chunks in *parts*."""
-    from desktop.services import worklist_due
-
+def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int]) -> None:
     with store.transaction(user_id) as tx:
-        for rows, nexts in parts:
-            worklist_due.store_built(tx.conn, rows, nexts)
         tx.new_persons_keys(batch.ids["persons"], batch.keys)
         for table in TABLE_ORDER:
             rows = batch.rows[table]

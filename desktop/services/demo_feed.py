@@ -127,7 +127,8 @@ class DueWorker:
     process on a connection of its own while this one writes the next chunk
     (worklist_due.built_rows, the parts of a rebuild). Fork it before any store is opened,
     `begin` with the store, `submit` after each chunk commits, `take` what is ready (rows
-    for worklist_due.store_built), `take(wait=True)` for the rest at the end, and `close`.
+    and next days for worklist_due.store_built), `take(wait=True)` for the rest at the
+    end, and `close`.
 
     The child finds the persons written since its last part itself (persons' rowids), so
     this process only ever sends it a few bytes: its sends never wait on the child, which

@@ -349,8 +349,6 @@ def rebuild(conn: sqlcipher3.Connection, basis: date) -> int:
     a day before the last pruning). Returns the number of rows."""
     due_items.clear(conn)
     rows, nexts = built_rows(conn, None, basis)
-    # In the list index's order, so filling it appends instead of splitting pages.
-    rows.sort(key=itemgetter(6, 2, 8, 9))
     store_built(conn, rows, nexts)
     finish_build(conn, basis)
     return len(rows)
@@ -371,7 +369,9 @@ def built_rows(conn: sqlcipher3.Connection, ids: Sequence[str] | None, basis: da
 def store_built(conn: sqlcipher3.Connection, rows: list[tuple], nexts: dict[str, str]
                 ) -> None:
     """Write built_rows of persons that have no rows yet (inside the caller's
-    transaction)."""
+    transaction). Sorted in place first: in the list index's order, filling an empty
+    table appends instead of splitting pages (a list read then reads packed pages)."""
+    rows.sort(key=itemgetter(6, 2, 8, 9))
     due_items.insert(conn, rows)
     due_items.set_next(conn, [], nexts)
 
