@@ -173,7 +173,9 @@ class Store:
                     backup.make_backup(conn, data_key, backup.backup_dir(data_dir),
                                        "migration")
                 migrations.migrate(conn)
-                migrations.ensure_due_triggers(conn)  # a demo stopped while it filled
+                # What a demo stopped while it filled left out.
+                migrations.ensure_due_triggers(conn)
+                migrations.restore_indexes(conn)
                 return cls(data_dir, data_key, conn, slots)
         except BaseException:
             conn.close()

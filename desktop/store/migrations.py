@@ -8,6 +8,7 @@ migration this program does not know was written by a newer program and is refus
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -309,6 +310,42 @@ def _due_triggers() -> list[tuple[str, str]]:
             out.append((name, f"""CREATE TRIGGER {name} AFTER {event}
                 ON {table} BEGIN {mark.format("NEW.person_id")}{moved}{children}; END"""))
     return out
+
+
+DEFERRED_KEY = "deferred_indexes"  # meta: indexes a bulk fill dropped, to be made again
+
+
+def defer_indexes(conn: sqlcipher3.Connection, names: tuple[str, ...]) -> None:
+    """Drop the indexes *names* for a bulk fill (the demo), keeping their definitions in
+    meta: restore_indexes makes them again when the fill ends, or when the file is next
+    opened if it never did. Inside the caller's transaction."""
+    marks = ",".join("?" * len(names))
+    found = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
+                         f" name IN ({marks}) AND sql IS NOT NULL", names).fetchall()
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                 (DEFERRED_KEY, json.dumps(found)))
+    for name, _sql in found:
+        conn.execute(f"DROP INDEX {name}")
+
+
+def restore_indexes(conn: sqlcipher3.Connection) -> bool:
+    """Make the indexes defer_indexes dropped (one read when there are none); returns
+    whether there were. Runs its own transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEFERRED_KEY,)).fetchone()
+    if row is None:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for name, sql in json.loads(row[0]):
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND"
+                                " name = ?", (name,)).fetchone():
+                conn.execute(sql)
+        conn.execute("DELETE FROM meta WHERE key = ?", (DEFERRED_KEY,))
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback_if_open(conn)
+        raise
+    return True
 
 
 def drop_due_triggers(conn: sqlcipher3.Connection) -> None:

@@ -13,7 +13,8 @@ from desktop.domain import search_keys
 from desktop.domain.gestation import trimester
 from desktop.domain.ids import parse_resident_id
 from desktop.services import demo_feed
-from desktop.services.demo import DemoAreaError, DemoPersonsError, create_demo
+from desktop.services.demo import (DEFERRED_INDEXES, DemoAreaError, DemoPersonsError,
+                                   create_demo)
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.store import migrations
 from desktop.store.audit import BULK_INSERT, verify_chain
@@ -277,15 +278,25 @@ def test_worklist_made_in_parts_by_a_child_process_equals_a_rebuild(tmp_path):
         store.close()
 
 
-def test_a_store_left_without_marking_triggers_gets_them_back_on_open(tmp_path):
-    # What a demo killed while it filled leaves: triggers dropped, worklist rows missing.
+def _indexes(conn) -> dict[str, str]:
+    return dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                             " AND sql IS NOT NULL"))
+
+
+def test_a_store_left_without_triggers_and_indexes_gets_them_back_on_open(tmp_path):
+    # What a demo killed while it filled leaves: triggers and some indexes dropped,
+    # worklist rows missing.
     _demo(tmp_path / "d", 60)
     store, _ = Store.unlock(tmp_path / "d", "admin", PASSWORD)
     conn = store.conn
+    indexes = _indexes(conn)
+    assert set(DEFERRED_INDEXES) <= set(indexes)  # the demo made them again
     conn.execute("BEGIN IMMEDIATE")
     migrations.drop_due_triggers(conn)
+    migrations.defer_indexes(conn, DEFERRED_INDEXES)
     conn.execute("DELETE FROM due_items")
     conn.execute("COMMIT")
+    assert not set(DEFERRED_INDEXES) & set(_indexes(conn))
     store.close()
     store, _ = Store.unlock(tmp_path / "d", "admin", PASSWORD)
     try:
@@ -296,6 +307,7 @@ def test_a_store_left_without_marking_triggers_gets_them_back_on_open(tmp_path):
         persons = conn.execute("SELECT count(*) FROM persons").fetchone()[0]
         assert len(due_items.dirty(conn)) == persons  # everyone rebuilt on the next read
         assert not migrations.ensure_due_triggers(conn)  # nothing missing any more
+        assert _indexes(conn) == indexes and not migrations.restore_indexes(conn)
     finally:
         store.close()
 
