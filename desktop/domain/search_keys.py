@@ -31,8 +31,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from desktop.domain import mongolian
 from desktop.domain.ids import normalise_resident_id
 
@@ -105,6 +103,9 @@ def _no_reading(chars: str) -> list[str]:
 
 def _everyday_reading(han: str) -> list[str]:
     """pypinyin's TONE3 reading of a string of Chinese characters, one syllable per character."""
+    # Imported on first use: loading its dictionaries took a fifth of the program's start.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = list(lazy_pinyin(han, style=Style.TONE3, neutral_tone_with_five=True,
                                  errors=_no_reading))
     if len(syllables) != len(han):

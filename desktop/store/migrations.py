@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlcipher3
-import sqlite_utils
 
 from desktop.store.connection import rollback_if_open
 from desktop.store.errors import StoreTooNewError, mapped_db_errors
@@ -118,6 +117,8 @@ def _m0001_base(conn: sqlcipher3.Connection) -> None:
 def _m0002_search_keys(conn: sqlcipher3.Connection) -> None:
     # Our own normalised key index (design §7): FTS5 does not split Chinese and trigram
     # needs three characters, while most given names have one or two.
+    import sqlite_utils  # here only: its imports are a tenth of the program's start
+
     db = sqlite_utils.Database(conn, execute_plugins=False)
     db.create_table("search_keys", {"key": str, "person_id": str, "kind": str},
                     pk=("key", "person_id"), not_null={"key", "person_id"})
