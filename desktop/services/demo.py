@@ -45,9 +45,10 @@ FORK_FROM = 5_000  # persons; smaller demos are quick enough in one process
 # Indexes in date order that the fill would write in random order (households of every
 # year in turn, where a working store adds today's visits at the end): made after the
 # fill instead, they cost less to make and come out packed, as in a store in use; the
-# worklist worker does not read them. (100k demo: 8 s less, and a report reading them
-# 740 ms instead of 1,100.)
-DEFERRED_INDEXES = ("report_doses", "report_vaccinations", "report_child_visits")
+# worklist worker does not read them. (100k demo, idle machine: 97 s instead of 108, and a
+# year's report on it 760 ms instead of 1,100–1,250.)
+DEFERRED_INDEXES = ("report_doses", "report_vaccinations", "report_child_visits",
+                    "report_children", "report_deliveries_cover")
 
 Progress = Callable[[int, int], None]
 _DuePart = tuple[list[tuple], dict[str, str]]  # worklist_due.built_rows of some persons
