@@ -3,6 +3,8 @@ design §7, and checking that the key really opens it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
@@ -49,6 +51,19 @@ def open_connection(path: Path, key: bytes, *, check: bool = True) -> sqlcipher3
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def immediate(conn: sqlcipher3.Connection) -> Iterator[None]:
+    """One write transaction on *conn* (BEGIN IMMEDIATE ... COMMIT), rolled back on any
+    exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback_if_open(conn)
+        raise
 
 
 def rollback_if_open(conn: sqlcipher3.Connection) -> None:

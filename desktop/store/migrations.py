@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from desktop.store.connection import rollback_if_open
+from desktop.store.connection import immediate, rollback_if_open
 from desktop.store.errors import StoreTooNewError, mapped_db_errors
 
 SYNC_COLUMNS = (
@@ -335,17 +335,12 @@ def restore_indexes(conn: sqlcipher3.Connection) -> bool:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEFERRED_KEY,)).fetchone()
     if row is None:
         return False
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         for name, sql in json.loads(row[0]):
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND"
                                 " name = ?", (name,)).fetchone():
                 conn.execute(sql)
         conn.execute("DELETE FROM meta WHERE key = ?", (DEFERRED_KEY,))
-        conn.execute("COMMIT")
-    except BaseException:
-        rollback_if_open(conn)
-        raise
     return True
 
 
@@ -368,16 +363,11 @@ def ensure_due_triggers(conn: sqlcipher3.Connection) -> bool:
     if len(have) == len(names) or not have and not conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'due_dirty'").fetchone():
         return False
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         for name, sql in wanted:
             if name not in have:
                 conn.execute(sql)
         conn.execute("INSERT OR IGNORE INTO due_dirty(person_id) SELECT id FROM persons")
-        conn.execute("COMMIT")
-    except BaseException:
-        rollback_if_open(conn)
-        raise
     return True
 
 
