@@ -26,10 +26,10 @@ from desktop.services import demo_feed
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.services.errors import ServiceError
 from desktop.store import migrations
+from desktop.store.connection import immediate
 from desktop.store.database import Store, store_exists
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
-from desktop.store.repositories import due_items
 
 ADMIN_USERNAME = "admin"
 ADMIN_DISPLAY_NAME = "管理员"
@@ -162,19 +162,18 @@ def _fill(store: Store, user_id: str, source: Iterator[demo_feed.Chunk], persons
     # nothing (a sixth of the writing). They come back whatever happens: after a failure
     # with every person marked, so the first worklist read builds what is missing (and a
     # store opened after a kill puts them back the same way).
-    store.conn.execute("BEGIN IMMEDIATE")
-    migrations.drop_due_triggers(store.conn)
-    migrations.defer_indexes(store.conn, DEFERRED_INDEXES)
-    store.conn.execute("COMMIT")
+    # (With no marks, the write path's worklist hook has nothing to do either.)
+    with immediate(store.conn):
+        migrations.drop_due_triggers(store.conn)
+        migrations.defer_indexes(store.conn, DEFERRED_INDEXES)
     try:
-        with due_items.suspended():
-            for batch, done in source:
-                _write(store, user_id, batch, counts)
-                if worker is not None:
-                    parts += worker.take()
-                    worker.submit()
-                if progress is not None:
-                    progress(done, persons)
+        for batch, done in source:
+            _write(store, user_id, batch, counts)
+            if worker is not None:
+                parts += worker.take()
+                worker.submit()
+            if progress is not None:
+                progress(done, persons)
     finally:
         migrations.ensure_due_triggers(store.conn)
         # While the worker works out the last chunk's worklist rows.
@@ -196,10 +195,8 @@ def _fill_worklist(store: Store, today: date, parts: list[_DuePart] | None) -> N
     """Every person's stored worklist items for *today*, one transaction: the worker's
     *parts*, or a whole worklist_due.rebuild."""
     from desktop.services import worklist_due
-    from desktop.store.connection import rollback_if_open
 
-    store.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(store.conn):
         if parts is None:
             worklist_due.rebuild(store.conn, today)
         else:
@@ -208,10 +205,6 @@ def _fill_worklist(store: Store, today: date, parts: list[_DuePart] | None) -> N
             parts.clear()
             worklist_due.store_built(store.conn, rows, nexts)
             worklist_due.finish_build(store.conn, today)
-        store.conn.execute("COMMIT")
-    except BaseException:
-        rollback_if_open(store.conn)
-        raise
 
 
 def _write(store: Store, user_id: str, batch: Batch, counts: dict[str, int]) -> None:

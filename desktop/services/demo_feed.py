@@ -48,18 +48,16 @@ def chunks(gen: Generator, persons: int, chunk_rows: int) -> Iterator[Chunk]:
 
 
 def search_keys(batch: Batch) -> list[tuple]:
-    """The search_keys rows of the batch's persons, from the values the write path stores
-    (Transaction.new_persons_keys): what search_index.refresh would read back and key."""
+    """The search_keys rows of the batch's persons (Transaction.new_persons_keys), from
+    rows that already hold the values the write path stores: what search_index.refresh
+    would read back and key."""
     handbooks: dict[str, list[str]] = {}
     for row in batch.rows["pregnancies"]:
         if row.get("handbook_no") is not None and not row.get("deleted"):
-            handbooks.setdefault(row["person_id"], []).append(
-                stored_row({"n": row["handbook_no"]})["n"])
-    people = []
-    for person_id, row in zip(batch.ids["persons"], batch.rows["persons"], strict=True):
-        if not row.get("deleted"):
-            values = stored_row({k: row.get(k) for k in _KEYED})
-            people.append((person_id, *values.values()))
+            handbooks.setdefault(row["person_id"], []).append(row["handbook_no"])
+    people = [(person_id, *map(row.get, _KEYED))
+              for person_id, row in zip(batch.ids["persons"], batch.rows["persons"],
+                                        strict=True) if not row.get("deleted")]
     return key_rows(people, handbooks)
 
 
