@@ -3,8 +3,8 @@ design §7, and checking that the key really opens it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import sqlcipher3
@@ -64,6 +64,44 @@ def immediate(conn: sqlcipher3.Connection) -> Iterator[None]:
     except BaseException:
         rollback_if_open(conn)
         raise
+
+
+def begin_snapshot(conns: Iterable[sqlcipher3.Connection], lock: sqlcipher3.Connection
+                   ) -> None:
+    """Begin a read transaction on each of *conns* at one moment: while *lock* holds the
+    write lock, so no commit falls between them. The lock is let go at once (writers wait
+    a millisecond, not for the reads)."""
+    with mapped_db_errors():
+        lock.execute("BEGIN IMMEDIATE")
+        try:
+            for conn in conns:
+                conn.execute("BEGIN")
+                # A read starts the transaction's snapshot (BEGIN alone does not).
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except BaseException:
+            for conn in conns:
+                rollback_if_open(conn)
+            raise
+        finally:
+            lock.execute("ROLLBACK")
+
+
+@contextmanager
+def one_snapshot(connect: Callable[[], sqlcipher3.Connection], n: int
+                 ) -> Iterator[list[sqlcipher3.Connection]]:
+    """*n* new connections (from *connect*) that read the store as it was at one moment
+    (begin_snapshot, with one more connection for the lock). Rolled back and closed
+    after."""
+    with ExitStack() as stack:
+        conns = []
+        for _ in range(n + 1):
+            conn = connect()
+            stack.callback(conn.close)
+            conns.append(conn)
+        begin_snapshot(conns[:n], conns[n])
+        for conn in conns[:n]:
+            stack.callback(rollback_if_open, conn)
+        yield conns[:n]
 
 
 def rollback_if_open(conn: sqlcipher3.Connection) -> None:

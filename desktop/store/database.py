@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,14 @@ from pathlib import Path
 import sqlcipher3
 
 from desktop.store import audit, backup, keys, migrations
-from desktop.store.connection import DB_FILE, integrity_errors, open_connection
+from desktop.store.connection import (
+    DB_FILE,
+    begin_snapshot,
+    integrity_errors,
+    one_snapshot,
+    open_connection,
+    rollback_if_open,
+)
 from desktop.store.errors import (
     StoreExistsError,
     StoreNotFoundError,
@@ -65,6 +74,8 @@ class Store:
         self.store_id = slots.store_id
         self.clock_ms = now_ms
         self._columns: dict[str, frozenset[str]] = {}
+        self._readers: list[sqlcipher3.Connection] = []
+        self._readers_free = threading.Lock()
 
     # -- opening --------------------------------------------------------------------
     @classmethod
@@ -191,6 +202,30 @@ class Store:
         """Another connection to the same file, for a worker thread (one per thread)."""
         return open_connection(self.data_dir / DB_FILE, self._key, check=False)
 
+    @contextmanager
+    def snapshot_readers(self, n: int) -> Iterator[list[sqlcipher3.Connection]]:
+        """*n* connections reading the store at one snapshot (connection.begin_snapshot),
+        for a report's worker threads. Kept open from one use to the next, so their page
+        caches spare a second report the decrypting of pages that nothing has changed
+        since (SQLite drops a connection's cache when another one commits); closed with
+        the store. One user at a time: a caller that finds them taken gets new ones."""
+        if not self._readers_free.acquire(blocking=False):
+            with one_snapshot(self.connect, n) as conns:
+                yield conns
+            return
+        try:
+            while len(self._readers) < n + 1:
+                self._readers.append(self.connect())
+            conns, lock = self._readers[:n], self._readers[n]
+            begin_snapshot(conns, lock)
+            try:
+                yield conns
+            finally:
+                for conn in conns:
+                    rollback_if_open(conn)
+        finally:
+            self._readers_free.release()
+
     def secret_for_worker(self) -> tuple[Path, bytes]:
         """The file and data key, for a helper process this one forked before any store
         was opened (the demo's worklist worker) to open its own connection with
@@ -227,6 +262,13 @@ class Store:
         return integrity_errors(self.conn)
 
     def close(self) -> None:
+        # A report still reading keeps its connections until it ends (a minute at most).
+        if self._readers_free.acquire(timeout=60):
+            try:
+                while self._readers:
+                    self._readers.pop().close()
+            finally:
+                self._readers_free.release()
         if self.conn is not None:
             try:
                 self.conn.close()
