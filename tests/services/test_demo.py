@@ -12,16 +12,14 @@ import pytest
 from desktop.domain import search_keys
 from desktop.domain.gestation import trimester
 from desktop.domain.ids import parse_resident_id
-from desktop.services import demo_feed
-from desktop.services.demo import (DEFERRED_INDEXES, DemoAreaError, DemoPersonsError,
-                                   create_demo)
+from desktop.services import demo_feed, worklist_due
+from desktop.services.demo import DEFERRED_INDEXES, DemoAreaError, DemoPersonsError, create_demo
 from desktop.services.demo_records import TABLE_ORDER, Batch, Generator, make_township
 from desktop.store import migrations
 from desktop.store.audit import BULK_INSERT, verify_chain
 from desktop.store.database import Store
 from desktop.store.errors import StoreExistsError
 from desktop.store.keys import KdfParams
-from desktop.services import worklist_due
 from desktop.store.repositories import due_items, search_index
 
 TODAY = date(2026, 11, 24)
