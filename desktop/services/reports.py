@@ -20,14 +20,15 @@ import re
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, groupby, repeat
 from operator import eq, ge, itemgetter, le, ne
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlcipher3
 
@@ -41,6 +42,7 @@ from desktop.domain.child_health import (
 )
 from desktop.domain.child_schedule import add_months
 from desktop.services.errors import ServiceError
+from desktop.store.connection import rollback_if_open
 from desktop.store.repositories import report_data as data
 
 Progress = Callable[[int, int], None]
@@ -410,28 +412,58 @@ def _corrected_visits(conn: sqlcipher3.Connection, rows: list[tuple], days: _Day
     return out
 
 
-def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
-                 allowed: frozenset[str] | None = None,
-                 products: Iterable[tuple[str, int]] = (),
-                 moved: Mapping[str, str] | None = None) -> batch.ChildColumns:
-    """The children load_children gives, as columns (batch.ChildColumns), with their
-    facts and first doses. The checks and doses come packed one row per day
-    (data.child_visit_days, data.dose_days) and are filed with str.split, zip and
-    dict.update, no Python per check or dose; the first doses of *products* only; a child
-    whose facts hang on its own birth
-    date within the checks read (a check before its birth, a measure on both sides of its
-    5th birthday, haemoglobin around 6 months or 5 years) or who has checks to score is
-    worked out from its checks (batch.child_facts), as load_children would."""
+class ChildRows(NamedTuple):
+    """What load_columns files of the children (report_data's packed rows): read by
+    read_child_rows, in a worker thread on a connection of its own when compute is given
+    one, while the maternal facts are read."""
+
+    births: list[tuple]
+    visit_days: list[tuple]
+    deaths: dict[str, str]
+
+
+def read_child_rows(conn: sqlcipher3.Connection, period: ind.Period, area: str | None
+                    ) -> ChildRows:
+    """The children by birth date, their days of checks and the death reports."""
     born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
-    back = ind.look_back(period)
-    first_visit = min(period.start, back)
+    return ChildRows(
+        data.children_by_birth(conn, born_from, period.end, area),
+        data.child_visit_days(conn, min(period.start, ind.look_back(period)), period.end,
+                              ind.Z_CUT, ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING,
+                              EXCLUSIVE_UNTIL_DAYS),
+        data.deaths(conn, data.CHILD_DEATHS))
+
+
+def read_first_doses(conn: sqlcipher3.Connection, period: ind.Period,
+                     products: Iterable[tuple[str, int]]
+                     ) -> dict[tuple[str, int], dict[str, str]]:
+    """The first doses of *products* that the dose rows of *period* look up."""
+    products = list(products)
+    return data.first_doses(conn, products, period.start - timedelta(
+        days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end) if products else {}
+
+
+def load_columns(conn: sqlcipher3.Connection, period: ind.Period,
+                 allowed: frozenset[str] | None, rows: ChildRows,
+                 moved: Callable[[], Mapping[str, str]],
+                 first_doses: Callable[[], Mapping[tuple[str, int], Mapping[str, str]]]
+                 ) -> batch.ChildColumns:
+    """The children load_children gives, as columns (batch.ChildColumns), with their
+    facts and first doses, from *rows* (read_child_rows). The checks come packed one row
+    per day (data.child_visit_days) and are filed with str.split, zip and dict.update, no
+    Python per check; a child whose facts hang on its own birth date within the checks
+    read (a check before its birth, a measure on both sides of its 5th birthday,
+    haemoglobin around 6 months or 5 years) or who has checks to score is worked out from
+    its checks (batch.child_facts), as load_children would. *moved* (data.moved_away) and
+    *first_doses* (read_first_doses) are asked for only once the checks are filed: other
+    threads may still be reading them."""
+    first_visit = min(period.start, ind.look_back(period))
     days = _Days()
     ids: list[str] = []
     areas: list[str] = []
     births: list[date] = []
     dead: list[str] = []
-    for birth, id_text, area_text, dead_text in data.children_by_birth(
-            conn, born_from, period.end, area):
+    for birth, id_text, area_text, dead_text in rows.births:
         day_ids = id_text.split(",")
         ids += day_ids
         areas += area_text.split(",")
@@ -441,34 +473,30 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, area: str | No
     if allowed is not None:
         keep = list(map(allowed.__contains__, areas))
         ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
+    facts, edge = _column_facts(rows.visit_days, period, ids, births, days)
+    if edge:
+        _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
     at = dict(zip(ids, range(len(ids)), strict=True))
-    moved_on = {pid: days[day] for pid, day in (
-        data.moved_away(conn) if moved is None else moved).items() if pid in at}
-    died = {pid: days[day] for pid, day in data.deaths(conn, data.CHILD_DEATHS).items()
-            if pid in at}
+    moved_on = {pid: days[day] for pid, day in moved().items() if pid in at}
+    died = {pid: days[day] for pid, day in rows.deaths.items() if pid in at}
     for pid in dead:
         # Marked dead without a report: the date is unknown, so the child is counted in no
         # period after the birth (never as living).
         if pid in at and pid not in died:
             died[pid] = births[at[pid]]
     events = {at[pid]: (died.get(pid), None, moved_on.get(pid)) for pid in {*died, *moved_on}}
-    facts, edge = _column_facts(conn, period, first_visit, ids, births, days)
-    if edge:
-        _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
-    doses = data.first_doses(conn, products, period.start - timedelta(
-        days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end) if products else {}
     return batch.ChildColumns(ids, areas, births, dict(sorted(events.items())),
-                              batch.ChildFacts(*facts), doses)
+                              batch.ChildFacts(*facts), first_doses())
 
 
 _MEASURES = ("waz", "lhaz", "wlhz", "hb", "feeding")
 
 
-def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: date,
-                  ids: list[str], births: list[date], days: _Days
-                  ) -> tuple[list[list[Any]], set[int]]:
+def _column_facts(visit_days: list[tuple], period: ind.Period, ids: list[str],
+                  births: list[date], days: _Days) -> tuple[list[list[Any]], set[int]]:
     """The ChildFacts columns of the children *ids* (born on *births*) from the days of
-    checks, and the indexes of the children to work out from their checks instead.
+    checks (data.child_visit_days), and the indexes of the children to work out from their
+    checks instead.
 
     Each day's ids are turned into the children's indexes at once (a child not read here
     takes the spare last one, -1), so the facts are filed into lists by index (later rows
@@ -486,8 +514,7 @@ def _column_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: 
     latest: list[dict[int, tuple[date, bool]]] = [{} for _ in _MEASURES]
     measured: list[list[tuple[date, list[int]]]] = [[] for _ in _MEASURES[:4]]
     unscored: set[int] = set()
-    for row in data.child_visit_days(conn, first_visit, end, ind.Z_CUT, ANAEMIA_BELOW_G_L,
-                                     EXCLUSIVE_BREASTFEEDING, EXCLUSIVE_UNTIL_DAYS):
+    for row in visit_days:
         day, kinds = days[row[0]], row[2]
         at = list(map(index, row[1].split(","), repeat(-1)))
         seen = list(compress(at, map(ne, kinds, repeat("b")))) if "b" in kinds else at
@@ -602,9 +629,78 @@ def _no_cycle_collection() -> Iterator[None]:
 def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = None,
             allowed: frozenset[str] | None = None, progress: Progress | None = None,
             cancelled: Cancelled | None = None,
-            codes: Iterable[str] | None = None) -> Report:
+            codes: Iterable[str] | None = None,
+            sides: Sequence[sqlcipher3.Connection] = ()) -> Report:
     """Every indicator (or those of *codes*) for *period* and *area* (None: the whole
-    store; *allowed*: the villages the user may see, None for all). Reads only."""
+    store; *allowed*: the villages the user may see, None for all). Reads only, at one
+    snapshot.
+
+    *sides*: one or two more connections to the store reading at *conn*'s snapshot
+    (connection.one_snapshot). The children's rows and first doses are then read on the
+    first, the maternal facts on the second (or on *conn*), each in a worker thread, while
+    this thread files what has come: SQLite lets go of the GIL while it steps, so the
+    reads share the machine's cores. The figures are the same either way."""
+    with ExitStack() as stack:
+        if not sides:
+            stack.enter_context(_one_read(conn))
+        readers = [(side, stack.enter_context(
+            ThreadPoolExecutor(1, thread_name_prefix="report-read"))) for side in sides[:2]]
+        try:
+            return _compute(conn, period, area, allowed, progress, cancelled, codes,
+                            _Reads(conn, readers))
+        except BaseException:
+            # The pools wait for their threads on the way out: let them stop now.
+            for side, pool in readers:
+                pool.shutdown(wait=False, cancel_futures=True)
+                side.interrupt()
+            raise
+
+
+@contextmanager
+def _one_read(conn: sqlcipher3.Connection) -> Iterator[None]:
+    """Every read on *conn* at one snapshot (a read transaction), unless *conn* is in a
+    transaction already."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        rollback_if_open(conn)
+
+
+class _Reads:
+    """Where compute's reads run: read k on the kth side connection's worker thread, or
+    at once on the report's own connection when there is no such side."""
+
+    def __init__(self, conn: sqlcipher3.Connection,
+                 readers: list[tuple[sqlcipher3.Connection, ThreadPoolExecutor]]) -> None:
+        self.conn = conn
+        self.readers = readers
+
+    def start(self, k: int, read: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """read(connection, *args) begun; the call returned gives its value (waiting for
+        it if need be)."""
+        if k < len(self.readers):
+            side, pool = self.readers[k]
+            return pool.submit(read, side, *args).result
+        value = read(self.conn, *args)
+        return lambda: value
+
+
+def _maternal_reads(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                    allowed: frozenset[str] | None, maternal: bool
+                    ) -> tuple[dict[str, str], list[batch.MaternalFacts]]:
+    moved = data.moved_away(conn)
+    return moved, (load_maternal_facts(conn, period, area, allowed, moved) if maternal
+                   else [])
+
+
+def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+             allowed: frozenset[str] | None, progress: Progress | None,
+             cancelled: Cancelled | None, codes: Iterable[str] | None, reads: _Reads
+             ) -> Report:
     started = time.perf_counter()
     wanted = set(codes) if codes is not None else None
     table = [i for i in ind.indicators(period.end)
@@ -622,13 +718,18 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
     child = any(i.group != ind.MATERNAL for i in table)
     with _no_cycle_collection():
         if batch.handled(table):  # every row judged from facts and columns
-            moved = data.moved_away(conn)
-            facts = load_maternal_facts(conn, period, area, allowed, moved) if maternal else []
-            step(1)
-            cols = (load_columns(conn, period, area, allowed, batch.dose_products(table), moved)
-                    if child
-                    else batch.ChildColumns([], [], [], {}, batch.ChildFacts(
-                        *([] for _ in batch.ChildFacts._fields))))
+            if child:
+                child_rows = reads.start(0, read_child_rows, period, area)
+                doses = reads.start(0, read_first_doses, period, batch.dose_products(table))
+            mothers = reads.start(1, _maternal_reads, period, area, allowed, maternal)
+            if child:
+                read = child_rows()
+                step(1)
+                cols = load_columns(conn, period, allowed, read, lambda: mothers()[0], doses)
+            else:
+                cols = batch.ChildColumns([], [], [], {}, batch.ChildFacts(
+                    *([] for _ in batch.ChildFacts._fields)))
+            facts = mothers()[1]
             step(2)
             results = batch.evaluate_columns(table, facts, cols, period)
             counts = {"deliveries": len(facts), "children": len(cols.ids)}
@@ -663,7 +764,7 @@ def trend(conn: sqlcipher3.Connection, period: ind.Period, code: str,
     episodes: list[ind.Episode] = []
     kids = ind.Children(())
     out = []
-    with _no_cycle_collection():
+    with _no_cycle_collection(), _one_read(conn):
         if indicator.group == ind.MATERNAL:
             episodes = load_episodes(conn, period, area, allowed)
         else:
@@ -711,18 +812,20 @@ def _allowed(session: Any, area: str | None) -> frozenset[str] | None:
     return allowed
 
 
+READERS = 2
+"""The side connections a report reads on (compute's *sides*)."""
+
+
 def run_report(session: Any, period: ind.Period, area: str | None,
                progress: Progress | None = None, cancelled: Cancelled | None = None
                ) -> Report:
-    """compute() on a connection of its own (saves go on meanwhile); village doctors
-    get their own villages only. Call it off the GUI thread."""
+    """compute() on the store's report connections, at one snapshot (saves go on
+    meanwhile); village doctors get their own villages only. Call it off the GUI
+    thread."""
     area = check_area(area)
     allowed = _allowed(session, area)
-    conn = session.store.connect()
-    try:
-        return compute(conn, period, area, allowed, progress, cancelled)
-    finally:
-        conn.close()
+    with session.store.snapshot_readers(1 + READERS) as (conn, *sides):
+        return compute(conn, period, area, allowed, progress, cancelled, sides=sides)
 
 
 def run_trend(session: Any, period: ind.Period, code: str, area: str | None,

@@ -18,6 +18,7 @@ from desktop.domain.child_schedule import add_months
 from desktop.services import reports
 from desktop.services.demo import create_demo
 from desktop.services.session import Session
+from desktop.store.connection import one_snapshot
 from desktop.store.database import Store
 from desktop.store.keys import KdfParams
 from desktop.store.repositories import report_data as data
@@ -133,10 +134,20 @@ def _reference_children(conn, period: ind.Period, visits_from: date | None = Non
     return ind.Children(records)
 
 
+def _same_in_parallel(store, report, sides=reports.READERS):
+    """The report read in worker threads on side connections (as the Reports page reads
+    it) gives every figure and id as *report* (read on one connection)."""
+    with one_snapshot(store.connect, 1 + sides) as (conn, *more):
+        again = reports.compute(conn, report.period, report.area, sides=more)
+    assert again.to_json(with_ids=True) == report.to_json(with_ids=True)
+
+
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.label)
 def test_the_report_gives_each_rule_evaluated_alone(township, period):
     conn = township[0].conn
     report = reports.compute(conn, period)
+    for sides in (1, 2):
+        _same_in_parallel(township[0], report, sides)
     episodes = reports.load_episodes(conn, period, None)
     kids = _reference_children(conn, period)
     assert report.counts == {"deliveries": len(episodes), "children": len(kids)}
@@ -157,6 +168,7 @@ def test_one_village_and_the_changes_on_top_of_the_demo(township):
     village = conn.execute("SELECT area_code FROM persons WHERE kind = 'child'"
                            " GROUP BY area_code ORDER BY count(*) DESC").fetchone()[0]
     report = reports.compute(conn, period, village)
+    _same_in_parallel(store, report)
     kids = ind.Children(c for c in _reference_children(conn, period)
                         if c.area_code == village)
     for row in report.rows:
@@ -190,3 +202,22 @@ def test_monthly_trend_gives_each_month_evaluated_alone(township, code):
     for month, figure in months:
         assert figure == ind.evaluate(indicator, records, month)[0], month.label
     assert sum(f.denominator for _m, f in months)
+
+
+def test_a_stopped_parallel_report_leaves_no_reader_running(township):
+    """Stopped by the user while the side connections read: ReportStoppedError, and the
+    worker threads have ended when compute returns (their connections can be closed)."""
+    import threading
+
+    store = township[0]
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # after the reads were started
+
+    with one_snapshot(store.connect, 1 + reports.READERS) as (conn, *more):
+        with pytest.raises(reports.ReportStoppedError):
+            reports.compute(conn, PERIODS[0], sides=more, cancelled=cancelled)
+        assert not [t for t in threading.enumerate() if t.name.startswith("report-read")]
+        assert conn.execute("SELECT count(*) FROM persons").fetchone()[0] > 0

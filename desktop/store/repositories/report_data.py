@@ -88,9 +88,12 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
     counts here count them (rare; one index range per pregnancy and table, no lookup of
     corrections per visit)."""
     where, params = _area(area)
-    rows = conn.execute(
-        "SELECT d.id, d.person_id, d.pregnancy_id, d.delivery_date, d.place_level, d.outcome,"
-        " d.babies, d.discharge_date, w.area_code, p.registered_ga_days, p.risk_colours,"
+    # One JSON text for all the rows: SQLite builds it without the GIL, and a report reads
+    # this in a worker thread while another thread files the children (a row at a time,
+    # each row would wait for the GIL).
+    text = conn.execute(
+        "SELECT json_group_array(json_array(d.id, d.person_id, d.pregnancy_id, d.delivery_date,"
+        " d.place_level, d.outcome, d.babies, d.discharge_date, w.area_code, p.registered_ga_days, p.risk_colours,"
         " (SELECT coalesce(sum(x.visit_date <= d.delivery_date), 0)"
         " + :corrected * count(x.supersedes) FROM prenatal_visits x INDEXED BY report_prenatal"
         " WHERE x.pregnancy_id = d.pregnancy_id AND x.deleted = 0),"
@@ -104,7 +107,7 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
         " EXISTS (SELECT 1 FROM cases c WHERE c.pregnancy_id = d.pregnancy_id"
         " AND c.deleted = 0 AND (c.status IN (SELECT value FROM json_each(:managed))"
         " OR EXISTS (SELECT 1 FROM case_followups f WHERE f.case_id = c.id"
-        " AND f.deleted = 0))), d.rev"
+        " AND f.deleted = 0))), d.rev))"
         " FROM deliveries d JOIN persons w ON w.id = d.person_id"
         " JOIN pregnancies p ON p.id = d.pregnancy_id"
         " WHERE d.deleted = 0 AND d.delivery_date BETWEEN :first AND :last AND p.deleted = 0"
@@ -112,8 +115,9 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
         {"first": first.isoformat(), "last": last.isoformat(), "k42": check_42d,
          "days": f"+{int(postpartum_days)} days", "sep": COLOURS_SEP, "corrected": CORRECTED,
          "managed": json.dumps(sorted(managed)), "area": params[0] if params else None}
-        ).fetchall()
-    return [r[1:15] for r in _latest_deliveries(conn, rows, 15)]
+        ).fetchone()[0]
+    rows = json.loads(text)
+    return [tuple(r[1:15]) for r in _latest_deliveries(conn, rows, 15)]
 
 
 CORRECTED = 1 << 16
@@ -172,10 +176,13 @@ def cases(conn: sqlcipher3.Connection, pregnancy_ids: list[str]) -> list[tuple]:
 
 def live_births(conn: sqlcipher3.Connection, first: date, last: date) -> dict[tuple, int]:
     """{(mother_id, birth date): children} for children born *first*..*last*."""
-    return {(m, b): n for m, b, n in conn.execute(
-        "SELECT mother_id, birth_date, count(*) FROM persons WHERE kind = 'child'"
+    text = conn.execute(
+        "SELECT json_group_array(json_array(mother_id, birth_date, n)) FROM (SELECT"
+        " mother_id, birth_date, count(*) AS n FROM persons WHERE kind = 'child'"
         " AND birth_date BETWEEN ? AND ? AND deleted = 0 AND mother_id IS NOT NULL"
-        " GROUP BY mother_id, birth_date", (first.isoformat(), last.isoformat()))}
+        " GROUP BY mother_id, birth_date)", (first.isoformat(), last.isoformat())
+        ).fetchone()[0]
+    return {(m, b): n for m, b, n in json.loads(text)}  # one text: see delivery_facts
 
 
 def moved_away(conn: sqlcipher3.Connection) -> dict[str, str]:
@@ -359,14 +366,19 @@ def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], f
     gone = [r[0] for r in conn.execute(
         "SELECT rowid FROM vaccinations WHERE id IN (SELECT supersedes FROM vaccinations"
         " WHERE supersedes IS NOT NULL AND deleted = 0)")]
-    sql = ("SELECT given_on, group_concat(person_id) FROM vaccinations INDEXED BY report_doses"
+    # A dose's days come as one text, "day ids;day ids;..." (the ids comma-joined): a
+    # report reads this in a worker thread, where a row per day would wait for the GIL
+    # each time.
+    sql = ("SELECT group_concat(given_on || ' ' || ids, ';') FROM (SELECT given_on,"
+           " group_concat(person_id) AS ids FROM vaccinations INDEXED BY report_doses"
            " WHERE vaccine = ? AND dose = ? AND given_on BETWEEN ? AND ? AND deleted = 0"
            + (" AND rowid NOT IN (SELECT value FROM json_each(?))" if gone else "")
-           + " GROUP BY given_on ORDER BY given_on DESC")
+           + " GROUP BY given_on ORDER BY given_on DESC)")
     more = (json.dumps(gone),) if gone else ()
     for vaccine, dose in doses:
         given = out[(vaccine, dose)] = {}
-        for day, ids in conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat(),
-                                           *more)):
+        text = conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat(),
+                                  *more)).fetchone()[0]
+        for day, ids in map(str.split, text.split(";") if text else ()):
             given.update(zip(ids.split(","), repeat(day)))  # the latest day first
     return out
