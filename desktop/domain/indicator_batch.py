@@ -206,6 +206,7 @@ def child_facts(c: ind.ChildRecord, period: ind.Period) -> ChildFacts:
 
 
 @lru_cache(maxsize=1 << 13)  # children born on one day share them
+@lru_cache(maxsize=1 << 14)  # as add_months: a report asks for each birth date's ages
 def _ages(birth: date) -> tuple[date, date, date, date]:
     """(last day of the newborn visit, first day at 5 years, first day of the anaemia age,
     first day past it) of a child born on *birth*."""

@@ -18,16 +18,16 @@ import gc
 import json
 import re
 import time
-from bisect import bisect_right
-from collections import Counter, defaultdict, deque
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import compress, groupby, repeat
-from operator import eq, ge, itemgetter, le, ne
+from itertools import chain, compress, groupby, repeat
+from operator import and_, eq, ge, itemgetter, le, lt, ne, not_
 from typing import Any, NamedTuple
 
 import sqlcipher3
@@ -412,26 +412,53 @@ def _corrected_visits(conn: sqlcipher3.Connection, rows: list[tuple], days: _Day
     return out
 
 
-class ChildRows(NamedTuple):
-    """What load_columns files of the children (report_data's packed rows): read by
-    read_child_rows, in a worker thread on a connection of its own when compute is given
-    one, while the maternal facts are read."""
+class ChildList(NamedTuple):
+    """The children a report counts, in birth order (read_children): ids, village keys
+    (area code or ""), birth dates, batch._ages of each, {id: index}, the ids of those
+    marked dead and {id: date of death} from the death reports."""
 
-    births: list[tuple]
-    visit_days: list[tuple]
+    ids: list[str]
+    areas: list[str]
+    births: list[date]
+    ages: list[tuple[date, date, date, date]]
+    index: dict[str, int]
+    dead: list[str]
     deaths: dict[str, str]
 
 
-def read_child_rows(conn: sqlcipher3.Connection, period: ind.Period, area: str | None
-                    ) -> ChildRows:
-    """The children by birth date, their days of checks and the death reports."""
+def read_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
+                  allowed: frozenset[str] | None = None) -> ChildList:
+    """The children of *area* (and of *allowed* villages) that *period*'s rows count, with
+    the death reports; in a worker thread when compute is given side connections, where
+    it is done before the checks are in."""
     born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
-    return ChildRows(
-        data.children_by_birth(conn, born_from, period.end, area),
-        data.child_visit_days(conn, min(period.start, ind.look_back(period)), period.end,
-                              ind.Z_CUT, ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING,
-                              EXCLUSIVE_UNTIL_DAYS),
-        data.deaths(conn, data.CHILD_DEATHS))
+    days = _Days()
+    ids: list[str] = []
+    areas: list[str] = []
+    births: list[date] = []
+    dead: list[str] = []
+    for birth, id_text, area_text, dead_text in data.children_by_birth(
+            conn, born_from, period.end, area):
+        day_ids = id_text.split(",")
+        ids += day_ids
+        areas += area_text.split(",")
+        births += repeat(days[birth], len(day_ids))
+        if dead_text:
+            dead += dead_text.split(",")
+    if allowed is not None:
+        keep = list(map(allowed.__contains__, areas))
+        ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
+    ages = {b: batch._ages(b) for b in set(births)}
+    return ChildList(ids, areas, births, list(map(ages.__getitem__, births)),
+                     dict(zip(ids, range(len(ids)), strict=True)), dead,
+                     data.deaths(conn, data.CHILD_DEATHS))
+
+
+def read_visit_days(conn: sqlcipher3.Connection, period: ind.Period) -> list[tuple]:
+    """The days of checks the children's facts are filed from."""
+    return data.child_visit_days(conn, min(period.start, ind.look_back(period)), period.end,
+                                 ind.Z_CUT, ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING,
+                                 EXCLUSIVE_UNTIL_DAYS)
 
 
 def read_first_doses(conn: sqlcipher3.Connection, period: ind.Period,
@@ -443,147 +470,137 @@ def read_first_doses(conn: sqlcipher3.Connection, period: ind.Period,
         days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end) if products else {}
 
 
-def load_columns(conn: sqlcipher3.Connection, period: ind.Period,
-                 allowed: frozenset[str] | None, rows: ChildRows,
-                 moved: Callable[[], Mapping[str, str]],
+def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildList,
+                 visit_days: list[tuple], moved: Callable[[], Mapping[str, str]],
                  first_doses: Callable[[], Mapping[tuple[str, int], Mapping[str, str]]]
                  ) -> batch.ChildColumns:
     """The children load_children gives, as columns (batch.ChildColumns), with their
-    facts and first doses, from *rows* (read_child_rows). The checks come packed one row
-    per day (data.child_visit_days) and are filed with str.split, zip and dict.update, no
-    Python per check; a child whose facts hang on its own birth date within the checks
-    read (a check before its birth, a measure on both sides of its 5th birthday,
-    haemoglobin around 6 months or 5 years) or who has checks to score is worked out from
-    its checks (batch.child_facts), as load_children would. *moved* (data.moved_away) and
-    *first_doses* (read_first_doses) are asked for only once the checks are filed: other
-    threads may still be reading them."""
+    facts and first doses, from *kids* (read_children) and their days of checks
+    (read_visit_days). The checks come packed one row per day and are filed with
+    str.split, map and compress, no Python per check; a child whose facts hang on its own
+    birth date within the checks read (a check before its birth, a measure on both sides
+    of its 5th birthday, haemoglobin around 6 months or 5 years) or who has checks to
+    score is worked out from its checks (batch.child_facts), as load_children would.
+    *moved* (data.moved_away) and *first_doses* (read_first_doses) are asked for only once
+    the checks are filed: other threads may still be reading them."""
     first_visit = min(period.start, ind.look_back(period))
     days = _Days()
-    ids: list[str] = []
-    areas: list[str] = []
-    births: list[date] = []
-    dead: list[str] = []
-    for birth, id_text, area_text, dead_text in rows.births:
-        day_ids = id_text.split(",")
-        ids += day_ids
-        areas += area_text.split(",")
-        births += repeat(days[birth], len(day_ids))
-        if dead_text:
-            dead += dead_text.split(",")
-    if allowed is not None:
-        keep = list(map(allowed.__contains__, areas))
-        ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
-    facts, edge = _column_facts(rows.visit_days, period, ids, births, days)
+    ids, births, at = kids.ids, kids.births, kids.index
+    facts, edge = _column_facts(visit_days, period, kids, days)
     if edge:
         _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
-    at = dict(zip(ids, range(len(ids)), strict=True))
     moved_on = {pid: days[day] for pid, day in moved().items() if pid in at}
-    died = {pid: days[day] for pid, day in rows.deaths.items() if pid in at}
-    for pid in dead:
+    died = {pid: days[day] for pid, day in kids.deaths.items() if pid in at}
+    for pid in kids.dead:
         # Marked dead without a report: the date is unknown, so the child is counted in no
         # period after the birth (never as living).
         if pid in at and pid not in died:
             died[pid] = births[at[pid]]
     events = {at[pid]: (died.get(pid), None, moved_on.get(pid)) for pid in {*died, *moved_on}}
-    return batch.ChildColumns(ids, areas, births, dict(sorted(events.items())),
+    return batch.ChildColumns(ids, kids.areas, births, dict(sorted(events.items())),
                               batch.ChildFacts(*facts), first_doses())
 
 
 _MEASURES = ("waz", "lhaz", "wlhz", "hb", "feeding")
 
 
-def _column_facts(visit_days: list[tuple], period: ind.Period, ids: list[str],
-                  births: list[date], days: _Days) -> tuple[list[list[Any]], set[int]]:
-    """The ChildFacts columns of the children *ids* (born on *births*) from the days of
-    checks (data.child_visit_days), and the indexes of the children to work out from their
+def _column_facts(visit_days: list[tuple], period: ind.Period, kids: ChildList,
+                  days: _Days) -> tuple[list[list[Any]], set[int]]:
+    """The ChildFacts columns of the children *kids* from the days of checks
+    (data.child_visit_days), and the indexes of the children to work out from their
     checks instead.
 
-    Each day's ids are turned into the children's indexes at once (a child not read here
-    takes the spare last one, -1), so the facts are filed into lists by index (later rows
-    overwrite earlier ones: the latest check wins, ties going to the later row in index
-    order, as in the rules) instead of into dicts keyed by new strings."""
+    The days are joined into one run of checks (ids, days, and per fact one character per
+    check), the ids turned into the children's indexes at once (a child not read here
+    takes the spare last one, -1), and each fact filed into a list by index over the whole
+    run (later checks overwrite earlier ones: the latest check wins, ties going to the
+    later row in index order, as in the rules): no Python per day or per check."""
     back, start, end = ind.look_back(period), period.start, period.end
-    n = len(ids)
-    index = dict(zip(ids, range(n), strict=True)).get
-    contacts: Counter[int] = Counter()
+    births, age_of, n = kids.births, kids.ages, len(kids.ids)
+    index = kids.index.get
+    at = list(map(index, ",".join(map(itemgetter(1), visit_days)).split(","), repeat(-1)))
+    on = list(chain.from_iterable(map(repeat, map(days.__getitem__, map(
+        itemgetter(0), visit_days)), map(len, map(itemgetter(2), visit_days)))))
+    kinds, *codes, unscored_codes = ("".join(map(itemgetter(k), visit_days))
+                                     for k in range(2, 9))
+    seen = list(map(ne, kinds, repeat("b")))
     # Children with a contact before their birth (wrong dates): what counts from the birth
-    # would change. The children born after a day are those from its place in birth order.
-    early: set[int] = set()
-    newborn_days: list[tuple[date, list[int]]] = []
-    # {index: (day, flag)} of each child's latest check with each measure.
-    latest: list[dict[int, tuple[date, bool]]] = [{} for _ in _MEASURES]
-    measured: list[list[tuple[date, list[int]]]] = [[] for _ in _MEASURES[:4]]
-    unscored: set[int] = set()
-    for row in visit_days:
-        day, kinds = days[row[0]], row[2]
-        at = list(map(index, row[1].split(","), repeat(-1)))
-        seen = list(compress(at, map(ne, kinds, repeat("b")))) if "b" in kinds else at
-        later = bisect_right(births, day)
-        if later < n and seen and max(seen) >= later:
-            early.update(i for i in seen if i >= later)
-        if day >= back:
-            contacts.update(seen)
-        if "n" in kinds:
-            newborn_days.append((day, list(compress(at, map(eq, kinds, repeat("n"))))))
-        if "u" in row[8]:
-            unscored.update(compress(at, map(eq, row[8], repeat("u"))))
-        if day < start:
-            continue
-        for k, codes in enumerate(row[3:8]):
-            if codes.count("-") != len(codes):
-                who = list(compress(at, map(ne, codes, repeat("-"))))
-                flag = {"1": (day, True), "0": (day, False)}.__getitem__
-                latest[k].update(zip(who, map(flag, codes.replace("-", "")), strict=True))
-                if k < 4:
-                    measured[k].append((day, who))
+    # would change. The spare index is born on date.min: never later than a check.
+    born = [*births, date.min].__getitem__
+    early = set(compress(at, map(and_, seen, map(lt, on, map(born, at)))))
+    from_back = bisect_left(on, back)
+    contacts = Counter(compress(at[from_back:], seen[from_back:]))
+    newborn = list(map(eq, kinds, repeat("n")))
+    first_newborn = [date.max] * (n + 1)
+    _file(first_newborn, reversed(list(compress(at, newborn))),
+          reversed(list(compress(on, newborn))))
+    unscored = set(compress(at, map(eq, unscored_codes, repeat("u"))))
+    # By index: the day and flag of each child's latest check of the period with each
+    # measure (date.min and None: none), and the day of its first (date.max: none).
+    from_start = bisect_left(on, start)
+    at, on = at[from_start:], on[from_start:]
+    latest_day: list[list[date]] = []
+    latest_flag: list[list[bool | None]] = []
+    first_day: list[list[date]] = []
+    for code in codes:
+        code = code[from_start:]
+        has = list(map(ne, code, repeat("-")))
+        who, when = list(compress(at, has)), list(compress(on, has))
+        day_of: list[date] = [date.min] * (n + 1)
+        flag_of: list[bool | None] = [None] * (n + 1)
+        for i, day, flag in zip(who, when, map(_FLAG, code.replace("-", "")), strict=True):
+            day_of[i] = day
+            flag_of[i] = flag
+        latest_day.append(day_of)
+        latest_flag.append(flag_of)
+        first_day.append([date.max] * (n + 1))
+        _file(first_day[-1], reversed(who), reversed(when))
     unscored.discard(-1)
     edge = unscored | early
-    ages = {b: batch._ages(b) for b in set(births)}
-    age_of = list(map(ages.__getitem__, births))
-    visited = list(map(le, _first_days(newborn_days, n), map(itemgetter(0), age_of)))
+    visited = list(map(le, first_newborn[:n], map(itemgetter(0), age_of)))
     columns: list[list[Any]] = [
         list(map(contacts.__getitem__, range(n))), visited,
-        *(list(map(itemgetter(1), map(m.get, range(n), repeat(_NOTHING)))) for m in latest)]
+        *(flags[:n] for flags in latest_flag)]
 
     def latest_on(k: int, children: range) -> list[date]:
         """The day of the latest check with measure k of these children (date.min: none,
         before any age)."""
-        return list(map(itemgetter(0), map(latest[k].get, children, repeat(_NOTHING))))
+        return latest_day[k][children.start:children.stop]
 
     # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
     # (haemoglobin), for the children who reach those ages by the period end: the latest
     # measure decides when it is inside the window; one before 6 months means none inside;
     # past 5 years, the first one of the period says whether any is inside (none, or the
     # checks are walked). Every child's facts hold, whichever birth range a row asks for.
-    five_by_end = bisect_right(births, end, key=lambda b: ages[b][1])
-    six_after_start = bisect_right(births, start, key=lambda b: ages[b][2])
+    five_by_end = bisect_right(age_of, end, key=itemgetter(1))
+    six_after_start = bisect_right(age_of, start, key=itemgetter(2))
     cohort = range(five_by_end)
-    fives = list(map(itemgetter(1), age_of[cohort.start:cohort.stop]))
-    past = [(i, k) for k in range(4)
-            for i in compress(cohort, map(ge, latest_on(k, cohort), fives))]
+    fives = list(map(itemgetter(1), age_of[:five_by_end]))
     young = range(max(six_after_start, five_by_end), n)
     hb = columns[5]
-    for i, on in zip(young, latest_on(3, young), strict=True):
-        if on < age_of[i][2]:
-            hb[i] = None
-    if past:
-        wanted = {i for i, _k in past}
-        firsts = [_first_days([(day, wanted.intersection(who)) for day, who in m], n)
-                  for m in measured]
-        for i, k in past:
-            if firsts[k][i] >= age_of[i][1]:  # five, also the end of the anaemia age
-                columns[2 + k][i] = None
-            else:
-                edge.add(i)
+    sixes = map(itemgetter(2), age_of[young.start:])
+    _file(hb, compress(young, map(lt, latest_on(3, young), sixes)), repeat(None))
+    for k in range(4):
+        past = list(compress(cohort, map(ge, latest_on(k, cohort), fives)))
+        if past:
+            # Its first measure of the period at 5 or later (five is also the end of the
+            # anaemia age): none inside the window; else the checks are walked.
+            inside = list(map(lt, map(first_day[k].__getitem__, past),
+                              map(fives.__getitem__, past)))
+            _file(columns[2 + k], compress(past, map(not_, inside)), repeat(None))
+            edge.update(compress(past, inside))
     return columns, edge
 
 
-_NOTHING = (date.min, None)
+_FLAG = {"1": True, "0": False}.__getitem__
 
 
 def _file(column: list[Any], at: Iterable[int], values: Iterable[Any]) -> None:
     """column[i] = value for each index of *at* with its value, in order."""
-    deque(map(column.__setitem__, at, values), maxlen=0)
+    # A plain loop: Python 3.11 specialises a list store by int (STORE_SUBSCR_LIST_INT),
+    # which beats calling list.__setitem__ from map by about a third.
+    for i, value in zip(at, values, strict=False):  # values may be repeat(v)
+        column[i] = value
 
 
 def _first_days(day_lists: list[tuple[date, Iterable[int]]], n: int) -> list[date]:
@@ -718,14 +735,21 @@ def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
     child = any(i.group != ind.MATERNAL for i in table)
     with _no_cycle_collection():
         if batch.handled(table):  # every row judged from facts and columns
+            # The checks (the longest read) on one side, the children beside them on the
+            # other: the filing starts when both are in; the doses and the maternal facts
+            # are read while it runs.
             if child:
-                child_rows = reads.start(0, read_child_rows, period, area)
+                visits = reads.start(0, read_visit_days, period)
+                kids = reads.start(1 if len(reads.readers) > 1 else 0, read_children, period,
+                                   area, allowed)
                 doses = reads.start(0, read_first_doses, period, batch.dose_products(table))
             mothers = reads.start(1, _maternal_reads, period, area, allowed, maternal)
             if child:
-                read = child_rows()
+                children = kids()
+                checks = visits()
                 step(1)
-                cols = load_columns(conn, period, allowed, read, lambda: mothers()[0], doses)
+                cols = load_columns(conn, period, children, checks, lambda: mothers()[0],
+                                    doses)
             else:
                 cols = batch.ChildColumns([], [], [], {}, batch.ChildFacts(
                     *([] for _ in batch.ChildFacts._fields)))

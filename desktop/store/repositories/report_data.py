@@ -188,14 +188,15 @@ def live_births(conn: sqlcipher3.Connection, first: date, last: date) -> dict[tu
 def moved_away(conn: sqlcipher3.Connection) -> dict[str, str]:
     """{person_id: first date recorded as moved away} (worklist marks and cases closed
     with outcome moved_away)."""
-    out: dict[str, str] = {}
-    for person, day in conn.execute(
-            "SELECT person_id, min(recorded_on) FROM worklist_outcomes WHERE deleted = 0"
-            " AND outcome = 'moved_away' GROUP BY person_id"):
-        out[person] = day
-    for person, day in conn.execute(
-            "SELECT person_id, min(closed_on) FROM cases WHERE deleted = 0"
-            " AND outcome = 'moved_away' AND closed_on IS NOT NULL GROUP BY person_id"):
+    marks, cases = conn.execute(  # one row: see delivery_facts
+        "SELECT (SELECT json_group_array(json_array(person_id, day)) FROM (SELECT person_id,"
+        " min(recorded_on) AS day FROM worklist_outcomes WHERE deleted = 0"
+        " AND outcome = 'moved_away' GROUP BY person_id)),"
+        " (SELECT json_group_array(json_array(person_id, day)) FROM (SELECT person_id,"
+        " min(closed_on) AS day FROM cases WHERE deleted = 0 AND outcome = 'moved_away'"
+        " AND closed_on IS NOT NULL GROUP BY person_id))").fetchone()
+    out: dict[str, str] = dict(map(tuple, json.loads(marks)))
+    for person, day in json.loads(cases):
         if person not in out or day < out[person]:
             out[person] = day
     return out
@@ -366,19 +367,23 @@ def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], f
     gone = [r[0] for r in conn.execute(
         "SELECT rowid FROM vaccinations WHERE id IN (SELECT supersedes FROM vaccinations"
         " WHERE supersedes IS NOT NULL AND deleted = 0)")]
-    # A dose's days come as one text, "day ids;day ids;..." (the ids comma-joined): a
-    # report reads this in a worker thread, where a row per day would wait for the GIL
-    # each time.
-    sql = ("SELECT group_concat(given_on || ' ' || ids, ';') FROM (SELECT given_on,"
+    # Each dose's days come as one text, "day ids;day ids;..." (the ids comma-joined),
+    # all the doses as the columns of one row: a report reads this in a worker thread,
+    # which would wait for the GIL after each row.
+    one = ("(SELECT group_concat(given_on || ' ' || ids, ';') FROM (SELECT given_on,"
            " group_concat(person_id) AS ids FROM vaccinations INDEXED BY report_doses"
            " WHERE vaccine = ? AND dose = ? AND given_on BETWEEN ? AND ? AND deleted = 0"
            + (" AND rowid NOT IN (SELECT value FROM json_each(?))" if gone else "")
-           + " GROUP BY given_on ORDER BY given_on DESC)")
+           + " GROUP BY given_on ORDER BY given_on DESC))")
+    doses = list(doses)
+    if not doses:
+        return out
     more = (json.dumps(gone),) if gone else ()
-    for vaccine, dose in doses:
-        given = out[(vaccine, dose)] = {}
-        text = conn.execute(sql, (vaccine, dose, first.isoformat(), last.isoformat(),
-                                  *more)).fetchone()[0]
+    params = [v for vaccine, dose in doses
+              for v in (vaccine, dose, first.isoformat(), last.isoformat(), *more)]
+    texts = conn.execute("SELECT " + ", ".join([one] * len(doses)), params).fetchone()
+    for key, text in zip(doses, texts, strict=True):
+        given = out[key] = {}
         for day, ids in map(str.split, text.split(";") if text else ()):
             given.update(zip(ids.split(","), repeat(day)))  # the latest day first
     return out
