@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import compress, filterfalse, groupby, repeat
-from operator import and_, attrgetter, is_not, itemgetter, le, not_, or_, sub
+from operator import and_, attrgetter, ge, is_not, itemgetter, le, not_, or_, sub
 from typing import Any, NamedTuple
 
 from desktop.domain import indicators as ind
@@ -233,15 +233,16 @@ class ChildColumns(NamedTuple):
     """The children of a report as columns in birth order, instead of a record each: ids,
     village keys (area code or ""), birth dates, the children with a death or a move as
     {index: (died_on, moved_in, moved_out)}, the facts of each child (ChildFacts as
-    columns: one list per field) and, for the dose rows, {(vaccine, dose): {child id: ISO
-    date of the first dose}} (the doses of the period and its early tolerance only)."""
+    columns: one list per field) and, for the dose rows, {(vaccine, dose): the ordinal of
+    each child's first dose, 0 for none, by index} (the doses of the period and its early
+    tolerance only)."""
 
     ids: list[str]
     areas: list[str]
     births: list[date]
     events: dict[int, tuple[date | None, date | None, date | None]]
     facts: ChildFacts
-    first_doses: Mapping[tuple[str, int], Mapping[str, str]] | None = None
+    first_doses: Mapping[tuple[str, int], Sequence[int]] | None = None
 
     @classmethod
     def of(cls, children: ind.Children, period: ind.Period,
@@ -529,7 +530,7 @@ def _given(table: Mapping[tuple[str, str, int], date], ids: list[str], vaccine: 
 def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period: ind.Period,
                scopes: tuple[_Scope, dict[str, _Scope]]) -> dict[int, Result]:
     """The dose rows from the children's columns and their first doses (_dose_row's
-    runs, the first doses looked up by id and compared as ISO dates)."""
+    runs, the first doses taken by index and compared as ordinals)."""
     doses = cols.first_doses or {}
     start, end = period.start, period.end
     area = scopes[0]
@@ -554,12 +555,12 @@ def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period
         # Hits judged once, over the area's run; a village's children find theirs by index.
         first, last = run(area.births)
         births = area.births[first:last]
-        earliest_of = {b: (due(b) - _EARLY).isoformat() for b in set(births)}
+        earliest_of = {b: (due(b) - _EARLY).toordinal() for b in set(births)}
         earliest = list(map(earliest_of.__getitem__, births))
-        ids = area.ids[first:last]
-        hits = _first_on_time(doses.get((vaccine, dose), {}), ids, earliest)
+        hits = _first_on_time(doses.get((vaccine, dose)), first, last, earliest)
         if other is not None:
-            hits = list(map(or_, hits, _first_on_time(doses.get(other, {}), ids, earliest)))
+            hits = list(map(or_, hits, _first_on_time(doses.get(other), first, last,
+                                                      earliest)))
 
         def judge(scope: _Scope, run: Callable = run, hits: list[bool] = hits,
                   offset: int = first, due: Callable = due) -> tuple[list[str], list[str]]:
@@ -576,12 +577,15 @@ def _dose_rows(rows: list[tuple[int, ind.Indicator]], cols: ChildColumns, period
     return out
 
 
-def _first_on_time(given: Mapping[str, str], ids: list[str], earliest: list[str]
+def _first_on_time(given: Sequence[int] | None, first: int, last: int, earliest: list[int]
                    ) -> list[bool]:
-    """For each child of *ids*: was its first dose (*given*: {child id: ISO date}) given
-    on or after its earliest day (the doses read end with the period)."""
-    # A dose never given reads as "": before any earliest day.
-    return list(map(le, earliest, map(given.get, ids, repeat(""))))
+    """For the children first..last-1: was the first dose (*given*: the ordinal of each
+    child's first day, 0 for none, by index) given on or after its earliest day (the
+    doses read end with the period)."""
+    if given is None:
+        return [False] * (last - first)
+    # A dose never given reads as 0: before any earliest day.
+    return list(map(le, earliest, given[first:last]))
 
 
 def dose_products(table: Sequence[ind.Indicator]) -> list[tuple[str, int]]:
@@ -623,14 +627,18 @@ class MaternalFacts(NamedTuple):
     case_managed: bool
 
 
-_FACT_PARTS: Mapping[str, Callable[[MaternalFacts], bool]] = {
-    "early_registration": lambda f: is_early_registration(f.registered_ga_days),
-    "prenatal_5": lambda f: f.prenatal_by_delivery >= ind.PRENATAL_VISITS_REQUIRED,
-    "postpartum_visit": attrgetter("postpartum_visit"),
-    "check_42d": attrgetter("check_42d"),
-    "hospital_delivery": lambda f: f.place_level in ind.HOSPITAL_LEVELS,
+# MATERNAL_PARTS as columns over all the deliveries at once (no Python per delivery).
+_PART_COLUMNS: Mapping[str, Callable[[list[MaternalFacts]], list[bool]]] = {
+    "early_registration": lambda facts: list(map(is_early_registration, map(
+        attrgetter("registered_ga_days"), facts))),
+    "prenatal_5": lambda facts: list(map(ge, map(attrgetter("prenatal_by_delivery"), facts),
+                                         repeat(ind.PRENATAL_VISITS_REQUIRED))),
+    "postpartum_visit": lambda facts: list(map(attrgetter("postpartum_visit"), facts)),
+    "check_42d": lambda facts: list(map(attrgetter("check_42d"), facts)),
+    "hospital_delivery": lambda facts: list(map(ind.HOSPITAL_LEVELS.__contains__, map(
+        attrgetter("place_level"), facts))),
 }
-assert _FACT_PARTS.keys() == ind.MATERNAL_PARTS.keys()
+assert _PART_COLUMNS.keys() == ind.MATERNAL_PARTS.keys()
 
 
 def _maternal_columns(rows: list[tuple[int, ind.Indicator]], facts: list[MaternalFacts]
@@ -639,7 +647,9 @@ def _maternal_columns(rows: list[tuple[int, ind.Indicator]], facts: list[Materna
     each row's numerator picked by compress (the deliveries of the period, in order)."""
     if not rows:
         return {}
-    parts = {name: list(map(part, facts)) for name, part in _FACT_PARTS.items()}
+    parts = {name: column(facts) for name, column in _PART_COLUMNS.items()}
+    person = list(map(attrgetter("person_id"), facts))
+    live = list(map(attrgetter("live_births"), facts))
     colours = list(map(attrgetter("risk_colours"), facts))
     high = list(map(not_, map(ind.HIGH_RISK_COLOURS.isdisjoint, colours)))
     at = [f.area_code or "" for f in facts]
@@ -665,11 +675,20 @@ def _maternal_columns(rows: list[tuple[int, ind.Indicator]], facts: list[Materna
 
         def figure(index: Sequence[int], den: list[bool] | None = den, num: list[bool] = num,
                    indicator: ind.Indicator = indicator) -> ind.Figure:
+            """ind.figure_of of the deliveries at *index* (in the denominator) and those of
+            them in the numerator, from the columns (no record list, no Python per
+            delivery)."""
             if den is not None:
                 index = list(compress(index, map(den.__getitem__, index)))
-            hits = compress(index, map(num.__getitem__, index))
-            return ind.figure_of(indicator, list(map(facts.__getitem__, index)),
-                                 list(map(facts.__getitem__, hits)))
+            hits = list(compress(index, map(num.__getitem__, index)))
+            return ind.Figure(
+                indicator.code,
+                (sum(map(live.__getitem__, hits)) if indicator.numerator_counts == ind.LIVE_BIRTH
+                 else len(hits)),
+                (sum(map(live.__getitem__, index)) if indicator.counts == ind.LIVE_BIRTH
+                 else len(index)),
+                list(map(person.__getitem__, hits)), list(map(person.__getitem__, index)),
+                indicator.per)
 
         by_village = {}
         for key in sorted(villages):
@@ -688,20 +707,30 @@ def handled(table: Sequence[ind.Indicator]) -> bool:
                for i in table)
 
 
-def evaluate_columns(table: Sequence[ind.Indicator], maternal: Sequence[MaternalFacts],
-                     cols: ChildColumns, period: ind.Period) -> list[Result]:
+def evaluate_columns(table: Sequence[ind.Indicator],
+                     maternal: Sequence[MaternalFacts] | Callable[[], Sequence[MaternalFacts]],
+                     cols: ChildColumns, period: ind.Period,
+                     first_doses: Callable[[], Mapping[tuple[str, int], Sequence[int]]]
+                     | None = None) -> list[Result]:
     """evaluate_all's figures from what a report reads as facts and columns (*maternal*:
     the deliveries of the period, in reading order; *cols*: the children), for a table
-    whose every row is handled()."""
+    whose every row is handled().
+
+    *maternal*, and the children's first doses (*first_doses*, instead of cols'), may be
+    calls that wait for them while other threads read them: the children's rows are
+    judged first, then the dose rows, then the maternal rows."""
     if not handled(table):
         raise ValueError("a row of the table has no judgement from columns")
-    in_period = [f for f in maternal if period.contains(f.delivery_date) and not (
-        f.moved_out is not None and f.moved_out <= f.delivery_date)]
-    out = _maternal_columns([(n, i) for n, i in enumerate(table) if i.group == ind.MATERNAL],
-                            in_period)
     scopes = _scopes(cols)
-    out.update(_child_rows([(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES],
-                           cols, period, scopes))
+    out = _child_rows([(n, i) for n, i in enumerate(table) if i.code in CHILD_CODES],
+                      cols, period, scopes)
+    if first_doses is not None:
+        cols = cols._replace(first_doses=first_doses())
     out.update(_dose_rows([(n, i) for n, i in enumerate(table) if _is_dose_row(i)], cols,
                           period, scopes))
+    deliveries = maternal() if callable(maternal) else maternal
+    in_period = [f for f in deliveries if period.contains(f.delivery_date) and not (
+        f.moved_out is not None and f.moved_out <= f.delivery_date)]
+    out.update(_maternal_columns([(n, i) for n, i in enumerate(table)
+                                  if i.group == ind.MATERNAL], in_period))
     return [out[n] for n in range(len(table))]

@@ -18,16 +18,15 @@ import gc
 import json
 import re
 import time
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import chain, compress, groupby, repeat
-from operator import and_, eq, ge, itemgetter, le, lt, ne, not_
+from itertools import compress, groupby, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import sqlcipher3
@@ -41,6 +40,7 @@ from desktop.domain.child_health import (
     EXCLUSIVE_UNTIL_DAYS,
 )
 from desktop.domain.child_schedule import add_months
+from desktop.services import report_arrays as arrays
 from desktop.services.errors import ServiceError
 from desktop.store.connection import rollback_if_open
 from desktop.store.repositories import report_data as data
@@ -414,14 +414,18 @@ def _corrected_visits(conn: sqlcipher3.Connection, rows: list[tuple], days: _Day
 
 class ChildList(NamedTuple):
     """The children a report counts, in birth order (read_children): ids, village keys
-    (area code or ""), birth dates, batch._ages of each, {id: index}, the ids of those
-    marked dead and {id: date of death} from the death reports."""
+    (area code or ""), birth dates, {id: index} and the same for many ids at once
+    (report_arrays.IdIndex), the birth ordinals and those of batch._ages' four days of
+    each (arrays), the ids of those marked dead and {id: date of death} from the death
+    reports."""
 
     ids: list[str]
     areas: list[str]
     births: list[date]
-    ages: list[tuple[date, date, date, date]]
     index: dict[str, int]
+    finder: arrays.IdIndex
+    birth_days: Any
+    ages: tuple[Any, Any, Any, Any]
     dead: list[str]
     deaths: dict[str, str]
 
@@ -448,10 +452,9 @@ def read_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     if allowed is not None:
         keep = list(map(allowed.__contains__, areas))
         ids, areas, births = (list(compress(c, keep)) for c in (ids, areas, births))
-    ages = {b: batch._ages(b) for b in set(births)}
-    return ChildList(ids, areas, births, list(map(ages.__getitem__, births)),
-                     dict(zip(ids, range(len(ids)), strict=True)), dead,
-                     data.deaths(conn, data.CHILD_DEATHS))
+    return ChildList(ids, areas, births, dict(zip(ids, range(len(ids)), strict=True)),
+                     arrays.IdIndex(ids), arrays.ordinals(births), arrays.ages_of(births),
+                     dead, data.deaths(conn, data.CHILD_DEATHS))
 
 
 def read_visit_days(conn: sqlcipher3.Connection, period: ind.Period) -> list[tuple]:
@@ -462,18 +465,21 @@ def read_visit_days(conn: sqlcipher3.Connection, period: ind.Period) -> list[tup
 
 
 def read_first_doses(conn: sqlcipher3.Connection, period: ind.Period,
-                     products: Iterable[tuple[str, int]]
-                     ) -> dict[tuple[str, int], dict[str, str]]:
-    """The first doses of *products* that the dose rows of *period* look up."""
+                     products: Iterable[tuple[str, int]], kids: Callable[[], ChildList]
+                     ) -> dict[tuple[str, int], list[int]]:
+    """{(vaccine, dose): the ordinal of each child's first dose (0: none) by index} for
+    *products*, the doses of the period and its early tolerance. *kids*: read_children's
+    list, asked for once the doses are read (another thread may be reading it)."""
     products = list(products)
-    return data.first_doses(conn, products, period.start - timedelta(
-        days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end) if products else {}
+    texts = data.dose_days(conn, products, period.start - timedelta(
+        days=ind.EARLY_DOSE_TOLERANCE_DAYS), period.end)
+    children = kids()
+    return dict(zip(products, arrays.first_doses(texts, children.finder, len(children.ids)),
+                    strict=True))
 
 
 def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildList,
-                 visit_days: list[tuple], moved: Callable[[], Mapping[str, str]],
-                 first_doses: Callable[[], Mapping[tuple[str, int], Mapping[str, str]]]
-                 ) -> batch.ChildColumns:
+                 visit_days: list[tuple], moved: Mapping[str, str]) -> batch.ChildColumns:
     """The children load_children gives, as columns (batch.ChildColumns), with their
     facts and first doses, from *kids* (read_children) and their days of checks
     (read_visit_days). The checks come packed one row per day and are filed with
@@ -481,15 +487,16 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildLis
     birth date within the checks read (a check before its birth, a measure on both sides
     of its 5th birthday, haemoglobin around 6 months or 5 years) or who has checks to
     score is worked out from its checks (batch.child_facts), as load_children would.
-    *moved* (data.moved_away) and *first_doses* (read_first_doses) are asked for only once
-    the checks are filed: other threads may still be reading them."""
+    *moved*: data.moved_away. Without first doses (read_first_doses gives them)."""
     first_visit = min(period.start, ind.look_back(period))
     days = _Days()
     ids, births, at = kids.ids, kids.births, kids.index
-    facts, edge = _column_facts(visit_days, period, kids, days)
+    facts, edge = arrays.file_checks(visit_days, kids.finder, len(ids), kids.birth_days,
+                                     kids.ages, ind.look_back(period), period.start,
+                                     period.end)
     if edge:
         _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
-    moved_on = {pid: days[day] for pid, day in moved().items() if pid in at}
+    moved_on = {pid: days[day] for pid, day in moved.items() if pid in at}
     died = {pid: days[day] for pid, day in kids.deaths.items() if pid in at}
     for pid in kids.dead:
         # Marked dead without a report: the date is unknown, so the child is counted in no
@@ -498,118 +505,7 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildLis
             died[pid] = births[at[pid]]
     events = {at[pid]: (died.get(pid), None, moved_on.get(pid)) for pid in {*died, *moved_on}}
     return batch.ChildColumns(ids, kids.areas, births, dict(sorted(events.items())),
-                              batch.ChildFacts(*facts), first_doses())
-
-
-_MEASURES = ("waz", "lhaz", "wlhz", "hb", "feeding")
-
-
-def _column_facts(visit_days: list[tuple], period: ind.Period, kids: ChildList,
-                  days: _Days) -> tuple[list[list[Any]], set[int]]:
-    """The ChildFacts columns of the children *kids* from the days of checks
-    (data.child_visit_days), and the indexes of the children to work out from their
-    checks instead.
-
-    The days are joined into one run of checks (ids, days, and per fact one character per
-    check), the ids turned into the children's indexes at once (a child not read here
-    takes the spare last one, -1), and each fact filed into a list by index over the whole
-    run (later checks overwrite earlier ones: the latest check wins, ties going to the
-    later row in index order, as in the rules): no Python per day or per check."""
-    back, start, end = ind.look_back(period), period.start, period.end
-    births, age_of, n = kids.births, kids.ages, len(kids.ids)
-    index = kids.index.get
-    at = list(map(index, ",".join(map(itemgetter(1), visit_days)).split(","), repeat(-1)))
-    on = list(chain.from_iterable(map(repeat, map(days.__getitem__, map(
-        itemgetter(0), visit_days)), map(len, map(itemgetter(2), visit_days)))))
-    kinds, *codes, unscored_codes = ("".join(map(itemgetter(k), visit_days))
-                                     for k in range(2, 9))
-    seen = list(map(ne, kinds, repeat("b")))
-    # Children with a contact before their birth (wrong dates): what counts from the birth
-    # would change. The spare index is born on date.min: never later than a check.
-    born = [*births, date.min].__getitem__
-    early = set(compress(at, map(and_, seen, map(lt, on, map(born, at)))))
-    from_back = bisect_left(on, back)
-    contacts = Counter(compress(at[from_back:], seen[from_back:]))
-    newborn = list(map(eq, kinds, repeat("n")))
-    first_newborn = [date.max] * (n + 1)
-    _file(first_newborn, reversed(list(compress(at, newborn))),
-          reversed(list(compress(on, newborn))))
-    unscored = set(compress(at, map(eq, unscored_codes, repeat("u"))))
-    # By index: the day and flag of each child's latest check of the period with each
-    # measure (date.min and None: none), and the day of its first (date.max: none).
-    from_start = bisect_left(on, start)
-    at, on = at[from_start:], on[from_start:]
-    latest_day: list[list[date]] = []
-    latest_flag: list[list[bool | None]] = []
-    first_day: list[list[date]] = []
-    for code in codes:
-        code = code[from_start:]
-        has = list(map(ne, code, repeat("-")))
-        who, when = list(compress(at, has)), list(compress(on, has))
-        day_of: list[date] = [date.min] * (n + 1)
-        flag_of: list[bool | None] = [None] * (n + 1)
-        for i, day, flag in zip(who, when, map(_FLAG, code.replace("-", "")), strict=True):
-            day_of[i] = day
-            flag_of[i] = flag
-        latest_day.append(day_of)
-        latest_flag.append(flag_of)
-        first_day.append([date.max] * (n + 1))
-        _file(first_day[-1], reversed(who), reversed(when))
-    unscored.discard(-1)
-    edge = unscored | early
-    visited = list(map(le, first_newborn[:n], map(itemgetter(0), age_of)))
-    columns: list[list[Any]] = [
-        list(map(contacts.__getitem__, range(n))), visited,
-        *(flags[:n] for flags in latest_flag)]
-
-    def latest_on(k: int, children: range) -> list[date]:
-        """The day of the latest check with measure k of these children (date.min: none,
-        before any age)."""
-        return latest_day[k][children.start:children.stop]
-
-    # Measures whose window ends at 5 years (z-scores, haemoglobin) or starts at 6 months
-    # (haemoglobin), for the children who reach those ages by the period end: the latest
-    # measure decides when it is inside the window; one before 6 months means none inside;
-    # past 5 years, the first one of the period says whether any is inside (none, or the
-    # checks are walked). Every child's facts hold, whichever birth range a row asks for.
-    five_by_end = bisect_right(age_of, end, key=itemgetter(1))
-    six_after_start = bisect_right(age_of, start, key=itemgetter(2))
-    cohort = range(five_by_end)
-    fives = list(map(itemgetter(1), age_of[:five_by_end]))
-    young = range(max(six_after_start, five_by_end), n)
-    hb = columns[5]
-    sixes = map(itemgetter(2), age_of[young.start:])
-    _file(hb, compress(young, map(lt, latest_on(3, young), sixes)), repeat(None))
-    for k in range(4):
-        past = list(compress(cohort, map(ge, latest_on(k, cohort), fives)))
-        if past:
-            # Its first measure of the period at 5 or later (five is also the end of the
-            # anaemia age): none inside the window; else the checks are walked.
-            inside = list(map(lt, map(first_day[k].__getitem__, past),
-                              map(fives.__getitem__, past)))
-            _file(columns[2 + k], compress(past, map(not_, inside)), repeat(None))
-            edge.update(compress(past, inside))
-    return columns, edge
-
-
-_FLAG = {"1": True, "0": False}.__getitem__
-
-
-def _file(column: list[Any], at: Iterable[int], values: Iterable[Any]) -> None:
-    """column[i] = value for each index of *at* with its value, in order."""
-    # A plain loop: Python 3.11 specialises a list store by int (STORE_SUBSCR_LIST_INT),
-    # which beats calling list.__setitem__ from map by about a third.
-    for i, value in zip(at, values, strict=False):  # values may be repeat(v)
-        column[i] = value
-
-
-def _first_days(day_lists: list[tuple[date, Iterable[int]]], n: int) -> list[date]:
-    """For each of n children: the first day it is listed in (day, indexes) in date
-    order, date.max if never."""
-    first = [date.max] * (n + 1)
-    for day, at in reversed(day_lists):
-        _file(first, at, repeat(day))
-    return first[:n]
+                              batch.ChildFacts(*facts))
 
 
 def _edge_facts(conn: sqlcipher3.Connection, period: ind.Period, first_visit: date,
@@ -706,12 +602,6 @@ class _Reads:
         return lambda: value
 
 
-def _maternal_reads(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
-                    allowed: frozenset[str] | None, maternal: bool
-                    ) -> tuple[dict[str, str], list[batch.MaternalFacts]]:
-    moved = data.moved_away(conn)
-    return moved, (load_maternal_facts(conn, period, area, allowed, moved) if maternal
-                   else [])
 
 
 def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
@@ -735,27 +625,32 @@ def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
     child = any(i.group != ind.MATERNAL for i in table)
     with _no_cycle_collection():
         if batch.handled(table):  # every row judged from facts and columns
-            # The checks (the longest read) on one side, the children beside them on the
-            # other: the filing starts when both are in; the doses and the maternal facts
-            # are read while it runs.
+            # The checks (the longest read) on one side and the children beside them on
+            # the other, then the doses and the maternal facts, while this thread files
+            # the checks and judges the children's rows; each row is judged when its
+            # facts are in.
             if child:
                 visits = reads.start(0, read_visit_days, period)
                 kids = reads.start(1 if len(reads.readers) > 1 else 0, read_children, period,
                                    area, allowed)
-                doses = reads.start(0, read_first_doses, period, batch.dose_products(table))
-            mothers = reads.start(1, _maternal_reads, period, area, allowed, maternal)
+            moved = data.moved_away(conn)
+            if child:
+                doses = reads.start(0, read_first_doses, period, batch.dose_products(table),
+                                    kids)
+            mothers = reads.start(1, load_maternal_facts, period, area, allowed, moved
+                                  ) if maternal else (lambda: [])
             if child:
                 children = kids()
                 checks = visits()
                 step(1)
-                cols = load_columns(conn, period, children, checks, lambda: mothers()[0],
-                                    doses)
+                cols = load_columns(conn, period, children, checks, moved)
             else:
                 cols = batch.ChildColumns([], [], [], {}, batch.ChildFacts(
                     *([] for _ in batch.ChildFacts._fields)))
-            facts = mothers()[1]
+                doses = dict
             step(2)
-            results = batch.evaluate_columns(table, facts, cols, period)
+            results = batch.evaluate_columns(table, mothers, cols, period, doses)
+            facts = mothers()
             counts = {"deliveries": len(facts), "children": len(cols.ids)}
             del facts, cols
         else:

@@ -155,9 +155,12 @@ def test_columns_give_what_the_records_give(seed: int) -> None:
         assert batch.handled(table)
         read = _read_as_a_report(kids, period)
         cols = batch.ChildColumns.of(read, period)
+        # As the report reads them: each child's first dose as an ordinal, by index.
+        at = {pid: n for n, pid in enumerate(cols.ids)}
         by_dose: dict = {}
         for (person, vaccine, dose), on in read.dose_table.items():
-            by_dose.setdefault((vaccine, dose), {})[person] = on.isoformat()
+            if person in at:
+                by_dose.setdefault((vaccine, dose), [0] * len(at))[at[person]] = on.toordinal()
         cols = cols._replace(first_doses=by_dose)
         got = batch.evaluate_columns(table, [_facts_of(e) for e in episodes], cols, period)
         want = batch.evaluate_all(table, episodes, read, period)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from itertools import repeat
 from operator import itemgetter
 
 import sqlcipher3
@@ -357,33 +356,49 @@ def sexes(conn: sqlcipher3.Connection, person_ids: list[str]) -> dict[str, str |
                              " json_each(?))", (json.dumps(person_ids),)).fetchall())
 
 
-def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], first: date,
-                last: date) -> dict[tuple[str, int], dict[str, str]]:
-    """{(vaccine, dose): {person_id: the first day it was given *first*..*last*}} for
-    these doses, corrections applied. Each dose is one range of the report_doses index,
-    read as one text of ids per day."""
-    out: dict[tuple[str, int], dict[str, str]] = {}
+def dose_days(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], first: date,
+              last: date) -> list[tuple[str | None, str | None]]:
+    """For each of these doses, its doses given *first*..*last*, corrections applied, as
+    two texts: the children's ids comma-joined, day by day (the latest day first), and
+    the days with the number of ids of each, "day n;day n;..." (None, None: none). Each
+    dose is one range of the report_doses index; all of them are the columns of one row:
+    a report reads this in a worker thread, which would wait for the GIL after each row,
+    and hands the ids text on to numpy as it comes."""
+    doses = list(doses)
+    if not doses:
+        return []
     # The corrected doses, found once for all the ranges (usually none).
     gone = [r[0] for r in conn.execute(
         "SELECT rowid FROM vaccinations WHERE id IN (SELECT supersedes FROM vaccinations"
         " WHERE supersedes IS NOT NULL AND deleted = 0)")]
-    # Each dose's days come as one text, "day ids;day ids;..." (the ids comma-joined),
-    # all the doses as the columns of one row: a report reads this in a worker thread,
-    # which would wait for the GIL after each row.
-    one = ("(SELECT group_concat(given_on || ' ' || ids, ';') FROM (SELECT given_on,"
-           " group_concat(person_id) AS ids FROM vaccinations INDEXED BY report_doses"
-           " WHERE vaccine = ? AND dose = ? AND given_on BETWEEN ? AND ? AND deleted = 0"
-           + (" AND rowid NOT IN (SELECT value FROM json_each(?))" if gone else "")
-           + " GROUP BY given_on ORDER BY given_on DESC))")
-    doses = list(doses)
-    if not doses:
-        return out
+    days = ("FROM (SELECT given_on, group_concat(person_id) AS ids, count(*) AS n"
+            " FROM vaccinations INDEXED BY report_doses WHERE vaccine = ? AND dose = ?"
+            " AND given_on BETWEEN ? AND ? AND deleted = 0"
+            + (" AND rowid NOT IN (SELECT value FROM json_each(?))" if gone else "")
+            + " GROUP BY given_on ORDER BY given_on DESC)")
+    # Both texts from one pass over the range, split where they meet.
+    pair = f"(SELECT group_concat(ids) || '|' || group_concat(given_on || ' ' || n, ';') {days})"
     more = (json.dumps(gone),) if gone else ()
     params = [v for vaccine, dose in doses
               for v in (vaccine, dose, first.isoformat(), last.isoformat(), *more)]
-    texts = conn.execute("SELECT " + ", ".join([one] * len(doses)), params).fetchone()
-    for key, text in zip(doses, texts, strict=True):
+    row = conn.execute("SELECT " + ", ".join([pair] * len(doses)), params).fetchone()
+    out: list[tuple[str | None, str | None]] = []
+    for text in row:
+        ids, _bar, days = text.partition("|") if text else (None, "", None)
+        out.append((ids, days))
+    return out
+
+
+def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], first: date,
+                last: date) -> dict[tuple[str, int], dict[str, str]]:
+    """{(vaccine, dose): {person_id: the first day it was given *first*..*last*}} for
+    these doses, corrections applied (dose_days, as dicts)."""
+    doses = list(doses)
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for key, (ids, days) in zip(doses, dose_days(conn, doses, first, last), strict=True):
         given = out[key] = {}
-        for day, ids in map(str.split, text.split(";") if text else ()):
-            given.update(zip(ids.split(","), repeat(day)))  # the latest day first
+        if ids:
+            # The latest day first: the first day is the one left.
+            on = [day for day, n in map(str.split, days.split(";")) for _ in range(int(n))]
+            given.update(zip(ids.split(","), on, strict=True))
     return out
