@@ -14,6 +14,7 @@ Imported by the report alone: the program starts without numpy.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from datetime import date
 from itertools import repeat
@@ -116,7 +117,7 @@ class _Ordinals(dict):
 
 
 def first_doses(doses: Sequence[tuple[str | None, str | None]], index: IdIndex, n: int
-                ) -> list[list[int]]:
+                ) -> list[array]:
     """For each dose's texts (report_data.dose_days: ids, "day n;..."): the ordinal of
     each of the n children's first day in it (0: none), by index. All the doses go through
     numpy together: a few calls in all, not a few per dose (each call lets go of the GIL
@@ -137,7 +138,9 @@ def first_doses(doses: Sequence[tuple[str | None, str | None]], index: IdIndex, 
         at += np.repeat(np.array(products, np.int64) * (n + 1), counts)
         np.minimum.at(first.reshape(-1), at, on)
     first[first == _NEVER] = 0
-    return first[:, :n].tolist()
+    # array('q'), not lists: a report's doses are a million ordinals, which as ints would
+    # be a million objects to make and free.
+    return [array("q", row.tobytes()) for row in first[:, :n]]
 
 
 def file_checks(visit_days: list[tuple], index: IdIndex, n: int, births: np.ndarray,

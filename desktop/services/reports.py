@@ -466,7 +466,7 @@ def read_visit_days(conn: sqlcipher3.Connection, period: ind.Period) -> list[tup
 
 def read_first_doses(conn: sqlcipher3.Connection, period: ind.Period,
                      products: Iterable[tuple[str, int]], kids: Callable[[], ChildList]
-                     ) -> dict[tuple[str, int], list[int]]:
+                     ) -> dict[tuple[str, int], Sequence[int]]:
     """{(vaccine, dose): the ordinal of each child's first dose (0: none) by index} for
     *products*, the doses of the period and its early tolerance. *kids*: read_children's
     list, asked for once the doses are read (another thread may be reading it)."""
@@ -535,6 +535,12 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
+        # What the report keeps (its figures, with their long id lists) goes straight to
+        # the oldest generation (freeze, then unfreeze): the young collection that the
+        # next allocation would start walks every id of every figure (some 30 ms on a
+        # township's year) only to find no cycle.
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
