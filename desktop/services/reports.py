@@ -5,11 +5,12 @@ the persons behind each figure, a monthly trend, and what the Reports page, the 
 Definitions and attribution rules are data in desktop.domain.indicators; this module reads
 the records once (desktop.store.repositories.report_data: a few big queries) and evaluates
 every indicator on them. compute() reads them as facts and columns (load_maternal_facts,
-load_columns: a row per delivery, per day of checks or doses, per birth date; no object per
-check or dose) for indicator_batch.evaluate_columns; the trend and the tests read records
-(load_episodes, load_children). Reads only: nothing is written, so
-a report never changes the store. Long: call it off the GUI thread (``run_report`` opens a
-connection of its own, so saves go on meanwhile).
+load_columns: packed texts, filed on arrays by report_arrays; no object per check or dose),
+in worker threads on side connections when it has them, for
+indicator_batch.evaluate_columns; the trend and the tests read records (load_episodes,
+load_children). Reads only, at one snapshot: a report never changes the store. Long: call
+it off the GUI thread (``run_report`` reads on the store's report connections, so saves go
+on meanwhile).
 """
 
 from __future__ import annotations
@@ -482,8 +483,8 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildLis
                  visit_days: list[tuple], moved: Mapping[str, str]) -> batch.ChildColumns:
     """The children load_children gives, as columns (batch.ChildColumns), with their
     facts and first doses, from *kids* (read_children) and their days of checks
-    (read_visit_days). The checks come packed one row per day and are filed with
-    str.split, map and compress, no Python per check; a child whose facts hang on its own
+    (read_visit_days). The checks come packed one row per day and are filed on arrays
+    (report_arrays.file_checks), no Python per check; a child whose facts hang on its own
     birth date within the checks read (a check before its birth, a measure on both sides
     of its 5th birthday, haemoglobin around 6 months or 5 years) or who has checks to
     score is worked out from its checks (batch.child_facts), as load_children would.
