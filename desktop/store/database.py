@@ -262,8 +262,14 @@ class Store:
         return integrity_errors(self.conn)
 
     def close(self) -> None:
-        # A report still reading keeps its connections until it ends (a minute at most).
-        if self._readers_free.acquire(timeout=60):
+        # A report still reading is stopped (its reads fail as interrupted) and its
+        # connections closed once it has let go of them.
+        free = self._readers_free.acquire(blocking=False)
+        if not free:
+            for conn in list(self._readers):
+                conn.interrupt()
+            free = self._readers_free.acquire(timeout=30)
+        if free:
             try:
                 while self._readers:
                     self._readers.pop().close()

@@ -93,3 +93,38 @@ def test_the_stores_readers_are_kept_between_uses_and_closed_with_the_store(made
     for conn in kept:
         with pytest.raises(Exception, match="closed"):
             conn.execute("SELECT 1")
+
+
+def test_closing_the_store_stops_a_report_still_reading(made) -> None:
+    """Logging out while a report reads: its read is interrupted, and the store closes
+    as soon as the report lets go of the connections (not after the whole read)."""
+    import time
+
+    import sqlcipher3
+
+    store = made.store
+    started = threading.Event()
+    failed: list[BaseException] = []
+
+    def report() -> None:
+        try:
+            with store.snapshot_readers(2) as (conn, _side):
+                started.set()
+                # A read that would take minutes.
+                conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                             " WHERE i < 10000000000) SELECT count(*) FROM n").fetchone()
+        except BaseException as exc:  # the test looks at it
+            failed.append(exc)
+
+    reader = threading.Thread(target=report)
+    reader.start()
+    assert started.wait(10)
+    time.sleep(0.2)
+    begun = time.monotonic()
+    store.close()
+    assert time.monotonic() - begun < 5
+    reader.join(10)
+    assert not reader.is_alive()
+    assert failed and isinstance(failed[0], sqlcipher3.OperationalError)
+    assert "interrupt" in str(failed[0])
+    assert store.closed
