@@ -131,8 +131,8 @@ def _maternal_judge(indicator: ind.Indicator
 
 def _maternal(rows: list[tuple[int, ind.Indicator]],
               judged_parts: Iterable[tuple[Any, Mapping[str, bool]]]) -> dict[int, Result]:
-    """The maternal rows from the deliveries of the period (Episodes or MaternalFacts) with
-    their MATERNAL_PARTS worked out."""
+    """The maternal rows from the Episodes of the period with their MATERNAL_PARTS worked
+    out."""
     judged = [(n, i, _maternal_judge(i)) for n, i in rows]
     judged = [(n, i, j) for n, i, j in judged if j is not None or i.code == _MANAGED]
     if not judged:
@@ -205,8 +205,7 @@ def child_facts(c: ind.ChildRecord, period: ind.Period) -> ChildFacts:
                       None if feeding is None else feeding == EXCLUSIVE)
 
 
-@lru_cache(maxsize=1 << 13)  # children born on one day share them
-@lru_cache(maxsize=1 << 14)  # as add_months: a report asks for each birth date's ages
+@lru_cache(maxsize=1 << 14)  # children born on one day share them, and report after report
 def _ages(birth: date) -> tuple[date, date, date, date]:
     """(last day of the newborn visit, first day at 5 years, first day of the anaemia age,
     first day past it) of a child born on *birth*."""
@@ -729,8 +728,7 @@ def evaluate_columns(table: Sequence[ind.Indicator],
     out.update(_dose_rows([(n, i) for n, i in enumerate(table) if _is_dose_row(i)], cols,
                           period, scopes))
     deliveries = maternal() if callable(maternal) else maternal
-    in_period = [f for f in deliveries if period.contains(f.delivery_date) and not (
-        f.moved_out is not None and f.moved_out <= f.delivery_date)]
+    in_period = [f for f in deliveries if ind.maternal_in_period(f, period)]
     out.update(_maternal_columns([(n, i) for n, i in enumerate(table)
                                   if i.group == ind.MATERNAL], in_period))
     return [out[n] for n in range(len(table))]

@@ -727,8 +727,9 @@ class Figure:
             self.numerator_ids.append(record.id)
 
 
-def maternal_in_period(e: Episode, p: Period) -> bool:
-    """The episode belongs to the period: delivered in it, not moved away first."""
+def maternal_in_period(e: Any, p: Period) -> bool:
+    """The episode (or indicator_batch.MaternalFacts: anything with its delivery_date and
+    moved_out) belongs to the period: delivered in it, not moved away first."""
     return p.contains(e.delivery_date) and not (
         e.moved_out is not None and e.moved_out <= e.delivery_date)
 

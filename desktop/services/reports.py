@@ -254,6 +254,17 @@ def _scored_checks(rows: list[tuple], sex: str | None, z_from: date, days: _Days
     return tuple(out)
 
 
+def _born_from(period: ind.Period) -> date:
+    """The first birth date a child row of *period* can count (under 7 at its start)."""
+    return add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
+
+
+def _checks_from(period: ind.Period) -> date:
+    """The first day of the checks the child rows of *period* read (its look-back year,
+    or its start if earlier)."""
+    return min(period.start, ind.look_back(period))
+
+
 def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
                   allowed: frozenset[str] | None = None, *, visits_from: date | None = None
                   ) -> ind.Children:
@@ -263,11 +274,8 @@ def load_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     each dose given from EARLY_DOSE_TOLERANCE_DAYS before the period to its end. Four
     queries. A year of a township is some 250,000 rows: they are turned into records
     column by column (map, zip, itemgetter: no Python code runs per row)."""
-    born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
-    first_visit = visits_from or min(period.start,
-                                     add_months(period.end + timedelta(days=1),
-                                                -ind.LOOK_BACK_MONTHS))
-    people = data.children(conn, born_from, period.end, area)
+    first_visit = visits_from or _checks_from(period)
+    people = data.children(conn, _born_from(period), period.end, area)
     if allowed is not None:
         people = [r for r in people if r[1] in allowed]
     days = _Days()
@@ -436,14 +444,13 @@ def read_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
     """The children of *area* (and of *allowed* villages) that *period*'s rows count, with
     the death reports; in a worker thread when compute is given side connections, where
     it is done before the checks are in."""
-    born_from = add_months(period.start, -ind.UNDER_7_MONTHS) - timedelta(days=3)
     days = _Days()
     ids: list[str] = []
     areas: list[str] = []
     births: list[date] = []
     dead: list[str] = []
     for birth, id_text, area_text, dead_text in data.children_by_birth(
-            conn, born_from, period.end, area):
+            conn, _born_from(period), period.end, area):
         day_ids = id_text.split(",")
         ids += day_ids
         areas += area_text.split(",")
@@ -460,8 +467,7 @@ def read_children(conn: sqlcipher3.Connection, period: ind.Period, area: str | N
 
 def read_visit_days(conn: sqlcipher3.Connection, period: ind.Period) -> list[tuple]:
     """The days of checks the children's facts are filed from."""
-    return data.child_visit_days(conn, min(period.start, ind.look_back(period)), period.end,
-                                 ind.Z_CUT, ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING,
+    return data.child_visit_days(conn, _checks_from(period), period.end, ind.Z_CUT, ANAEMIA_BELOW_G_L, EXCLUSIVE_BREASTFEEDING,
                                  EXCLUSIVE_UNTIL_DAYS)
 
 
@@ -489,14 +495,14 @@ def load_columns(conn: sqlcipher3.Connection, period: ind.Period, kids: ChildLis
     of its 5th birthday, haemoglobin around 6 months or 5 years) or who has checks to
     score is worked out from its checks (batch.child_facts), as load_children would.
     *moved*: data.moved_away. Without first doses (read_first_doses gives them)."""
-    first_visit = min(period.start, ind.look_back(period))
     days = _Days()
     ids, births, at = kids.ids, kids.births, kids.index
     facts, edge = arrays.file_checks(visit_days, kids.finder, len(ids), kids.birth_days,
                                      kids.ages, ind.look_back(period), period.start,
                                      period.end)
     if edge:
-        _edge_facts(conn, period, first_visit, ids, births, sorted(edge), facts, days)
+        _edge_facts(conn, period, _checks_from(period), ids, births, sorted(edge), facts,
+                    days)
     moved_on = {pid: days[day] for pid, day in moved.items() if pid in at}
     died = {pid: days[day] for pid, day in kids.deaths.items() if pid in at}
     for pid in kids.dead:
@@ -539,7 +545,8 @@ def _no_cycle_collection() -> Iterator[None]:
         # What the report keeps (its figures, with their long id lists) goes straight to
         # the oldest generation (freeze, then unfreeze): the young collection that the
         # next allocation would start walks every id of every figure (some 30 ms on a
-        # township's year) only to find no cycle.
+        # township's year) only to find no cycle. The program's other young objects go
+        # with them: a cycle among them waits for the next full collection.
         gc.freeze()
         gc.unfreeze()
         if enabled:
@@ -556,9 +563,10 @@ def compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None = 
     snapshot.
 
     *sides*: one or two more connections to the store reading at *conn*'s snapshot
-    (connection.one_snapshot). The children's rows and first doses are then read on the
-    first, the maternal facts on the second (or on *conn*), each in a worker thread, while
-    this thread files what has come: SQLite lets go of the GIL while it steps, so the
+    (connection.begin_snapshot). The checks and then the first doses are read on the first,
+    the children and then the maternal facts on the second (with one side, the children
+    on it too and the maternal facts on *conn*), each in a worker thread, while this
+    thread files and judges what has come: SQLite and numpy let go of the GIL, so the
     reads share the machine's cores. The figures are the same either way."""
     with ExitStack() as stack:
         if not sides:
@@ -609,8 +617,6 @@ class _Reads:
         return lambda: value
 
 
-
-
 def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
              allowed: frozenset[str] | None, progress: Progress | None,
              cancelled: Cancelled | None, codes: Iterable[str] | None, reads: _Reads
@@ -633,9 +639,8 @@ def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
     with _no_cycle_collection():
         if batch.handled(table):  # every row judged from facts and columns
             # The checks (the longest read) on one side and the children beside them on
-            # the other, then the doses and the maternal facts, while this thread files
-            # the checks and judges the children's rows; each row is judged when its
-            # facts are in.
+            # the other, then the doses and the maternal facts; this thread files the
+            # checks and judges each group of rows when its facts are in.
             if child:
                 visits = reads.start(0, read_visit_days, period)
                 kids = reads.start(1 if len(reads.readers) > 1 else 0, read_children, period,
@@ -654,7 +659,7 @@ def _compute(conn: sqlcipher3.Connection, period: ind.Period, area: str | None,
             else:
                 cols = batch.ChildColumns([], [], [], {}, batch.ChildFacts(
                     *([] for _ in batch.ChildFacts._fields)))
-                doses = dict
+                doses = None
             step(2)
             results = batch.evaluate_columns(table, mothers, cols, period, doses)
             facts = mothers()

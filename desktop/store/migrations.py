@@ -16,6 +16,7 @@ import sqlcipher3
 
 from desktop.store.connection import immediate, rollback_if_open
 from desktop.store.errors import StoreTooNewError, mapped_db_errors
+from desktop.store.writer import read_meta, write_meta
 
 SYNC_COLUMNS = (
     "id TEXT PRIMARY KEY, rev TEXT NOT NULL, origin TEXT NOT NULL, "
@@ -323,8 +324,7 @@ def defer_indexes(conn: sqlcipher3.Connection, names: tuple[str, ...]) -> None:
     marks = ",".join("?" * len(names))
     found = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
                          f" name IN ({marks}) AND sql IS NOT NULL", names).fetchall()
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                 (DEFERRED_KEY, json.dumps(found)))
+    write_meta(conn, DEFERRED_KEY, json.dumps(found))
     for name, _sql in found:
         conn.execute(f"DROP INDEX {name}")
 
@@ -332,11 +332,11 @@ def defer_indexes(conn: sqlcipher3.Connection, names: tuple[str, ...]) -> None:
 def restore_indexes(conn: sqlcipher3.Connection) -> bool:
     """Make the indexes defer_indexes dropped (one read when there are none); returns
     whether there were. Runs its own transaction."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEFERRED_KEY,)).fetchone()
-    if row is None:
+    deferred = read_meta(conn, DEFERRED_KEY)
+    if deferred is None:
         return False
     with immediate(conn):
-        for name, sql in json.loads(row[0]):
+        for name, sql in json.loads(deferred):
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND"
                                 " name = ?", (name,)).fetchone():
                 conn.execute(sql)

@@ -95,9 +95,13 @@ def test_checks_and_doses_filed_the_same_when_ids_are_not_found_by_halves(townsh
     loud = arrays.first_doses([(ids and ids.upper(), days) for ids, days in texts],
                               upper.finder, len(upper.ids))
     assert loud == doses and any(any(first) for first in doses)
-    # The first day of each child's dose, as the dicts of report_data.first_doses say.
-    given = data.first_doses(conn, products, date(2024, 12, 1), period.end)
-    for key, first in zip(products, doses, strict=True):
+    # The first day of each child's dose, read from the texts one id at a time.
+    for (ids, days), first in zip(texts, doses, strict=True):
+        given: dict[str, str] = {}
+        if ids:
+            on = [day for day, n in map(str.split, days.split(";")) for _ in range(int(n))]
+            for pid, day in zip(ids.split(","), on, strict=True):
+                given[pid] = min(day, given.get(pid, day))
         assert {kids.ids[n]: date.fromordinal(on).isoformat()
                 for n, on in enumerate(first) if on} == {
-            pid: day for pid, day in given[key].items() if pid in kids.index}
+            pid: day for pid, day in given.items() if pid in kids.index}

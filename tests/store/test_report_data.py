@@ -33,7 +33,7 @@ def test_corrected_visits_are_left_out(made) -> None:
 
 def test_days_of_checks_and_first_doses_pack_what_the_rows_give(made) -> None:
     """child_visit_days packs each day's checks in child_visits' order with their codes;
-    first_doses gives each child's first day per dose; both leave corrected events out."""
+    dose_days gives each dose's children day by day; both leave corrected events out."""
     from datetime import date
 
     conn = made.store.conn
@@ -77,6 +77,8 @@ def test_days_of_checks_and_first_doses_pack_what_the_rows_give(made) -> None:
         want.append((day, ",".join(mine), *texts))
     assert days == want
     assert [p for _day, ids, *_codes in days for p in ids.split(",")] == [r[0] for r in rows]
-    assert data.first_doses(conn, [("BCG", 1), ("HepB", 2), ("MMR", 1)], first, last) == {
-        ("BCG", 1): {"k1": "2025-01-02", "k3": "2025-01-09"},
-        ("HepB", 2): {"k2": "2025-02-01"}, ("MMR", 1): {}}
+    # Each dose's ids day by day, the latest day first, with the count of each day; k3's
+    # dose of 1 January is replaced by its correction of 9 January.
+    assert data.dose_days(conn, [("BCG", 1), ("HepB", 2), ("MMR", 1)], first, last) == [
+        ("k3,k1,k1", "2025-01-09 1;2025-01-05 1;2025-01-02 1"), ("k2", "2025-02-01 1"),
+        (None, None)]

@@ -403,18 +403,3 @@ def dose_days(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], fir
         ids, _bar, days = text.partition("|") if text else (None, "", None)
         out.append((ids, days))
     return out
-
-
-def first_doses(conn: sqlcipher3.Connection, doses: Iterable[tuple[str, int]], first: date,
-                last: date) -> dict[tuple[str, int], dict[str, str]]:
-    """{(vaccine, dose): {person_id: the first day it was given *first*..*last*}} for
-    these doses, corrections applied (dose_days, as dicts)."""
-    doses = list(doses)
-    out: dict[tuple[str, int], dict[str, str]] = {}
-    for key, (ids, days) in zip(doses, dose_days(conn, doses, first, last), strict=True):
-        given = out[key] = {}
-        if ids:
-            # The latest day first: the first day is the one left.
-            on = [day for day, n in map(str.split, days.split(";")) for _ in range(int(n))]
-            given.update(zip(ids.split(","), on, strict=True))
-    return out
