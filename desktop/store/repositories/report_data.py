@@ -91,7 +91,7 @@ def delivery_facts(conn: sqlcipher3.Connection, first: date, last: date, area: s
     # this in a worker thread while another thread files the children (a row at a time,
     # each row would wait for the GIL). The deliveries are walked in pregnancy order, so
     # the look-ups of each pregnancy's events go along their indexes instead of jumping
-    # (a third less time), and handed back in the order of the report_deliveries_cover
+    # (a quarter less time), and handed back in the order of the report_deliveries_cover
     # index, as deliveries() reads them.
     text = conn.execute(
         "WITH d AS MATERIALIZED (SELECT id, person_id, pregnancy_id, delivery_date,"
